@@ -1,0 +1,86 @@
+package dev.nnc.compiler;
+
+import dev.nnc.compiler.emit.ClassPlan;
+import dev.nnc.compiler.fuse.Fusion;
+import dev.nnc.compiler.fuse.Kernel;
+import dev.nnc.compiler.ir.Graph;
+import dev.nnc.compiler.ir.Node;
+import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.Optimizer;
+import dev.nnc.compiler.ir.Penalty;
+import dev.nnc.compiler.loop.Buffers;
+import dev.nnc.compiler.loop.KernelLowering;
+import dev.nnc.compiler.loop.Loop;
+
+import java.util.*;
+
+/**
+ * From the two graphs to the plan of the class: fuse each into kernels, lower each
+ * kernel to a loop nest, name and size every buffer. The inference graph serves
+ * predict and evaluate; the differentiated training graph serves gradients; the
+ * update kernels serve update.
+ */
+final class Backend {
+    private final List<Loop.Function> functions = new ArrayList<>();
+    private final Map<String, ClassPlan.Buffer> buffers = new LinkedHashMap<>();
+    private final List<String> descriptions = new ArrayList<>();
+
+    record Plan(ClassPlan classPlan, List<String> inferenceKernels, List<String> trainingKernels) {}
+
+    static Plan plan(String className, boolean doublePrecision, String specJson, Graph inference, Graph training,
+                     Optimizer optimizer, Penalty penalty) {
+        return new Backend().build(className, doublePrecision, specJson, inference, training, optimizer, penalty);
+    }
+
+    private Plan build(String className, boolean doublePrecision, String specJson, Graph inference, Graph training,
+                       Optimizer optimizer, Penalty penalty) {
+        List<String> names = inference.parameters().stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
+        for (int i = 0; i < names.size(); i++) {
+            Node p = inference.parameters().get(i);
+            buffers.put(Buffers.parameter(i), new ClassPlan.Buffer(Buffers.parameter(i), false, p.shape().size()));
+            buffers.put(Buffers.gradient(i), new ClassPlan.Buffer(Buffers.gradient(i), false, p.shape().size()));
+            for (int s = 0; s < optimizer.stateSlots(); s++) {
+                String state = Buffers.state(i, s);
+                buffers.put(state, new ClassPlan.Buffer(state, false, p.shape().size()));
+            }
+        }
+        Buffers inferenceNames = new Buffers("i", names, inference);
+        Buffers trainingNames = new Buffers("t", names, training);
+
+        List<String> predict = lower("predict", Fusion.kernels(inference, List.of(inference.output())), inferenceNames);
+        List<String> evaluate = lower("evaluate", Fusion.kernels(inference, List.of(inference.output(), inference.loss())),
+                inferenceNames);
+        int inferenceCount = descriptions.size();
+        List<Node> trainingRoots = new ArrayList<>(List.of(training.output(), training.loss()));
+        trainingRoots.addAll(training.gradients().values());
+        List<String> train = lower("train", Fusion.kernels(training, trainingRoots), trainingNames);
+        List<String> update = lower("update", Fusion.updates(training, optimizer, penalty), trainingNames);
+
+        ClassPlan plan = new ClassPlan(className, doublePrecision, specJson, List.copyOf(buffers.values()), names.size(),
+                functions, predict, evaluate, train, update,
+                inferenceNames.name(inference.output()), trainingNames.name(training.output()));
+        List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
+                .filter(d -> d.startsWith("predict")).toList();
+        List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
+        return new Plan(plan, inferenceKernels, List.copyOf(trainingKernels));
+    }
+
+    private List<String> lower(String phase, List<Kernel> kernels, Buffers names) {
+        KernelLowering lowering = new KernelLowering(names);
+        List<String> calls = new ArrayList<>();
+        for (Kernel k : kernels) {
+            for (Node n : k.fused()) allocate(n, names);
+            String name = phase + "_" + calls.size();
+            functions.add(new Loop.Function(name, k.describe(), lowering.lower(k)));
+            descriptions.add(name + ": " + k.describe());
+            calls.add(name);
+        }
+        return calls;
+    }
+
+    private void allocate(Node n, Buffers names) {
+        if (!Buffers.owned(n)) return;
+        String name = names.name(n);
+        buffers.putIfAbsent(name, new ClassPlan.Buffer(name, n.shape().batched(), n.shape().size()));
+    }
+}

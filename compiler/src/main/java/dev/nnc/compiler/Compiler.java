@@ -1,0 +1,64 @@
+package dev.nnc.compiler;
+
+import dev.nnc.compiler.autodiff.Differentiator;
+import dev.nnc.compiler.check.CheckedModel;
+import dev.nnc.compiler.emit.ClassEmitter;
+import dev.nnc.compiler.ir.Graph;
+import dev.nnc.compiler.ir.Lowering;
+import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.StableLossRewrite;
+import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.runtime.spec.ModelSpec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The compiler driver: parse and check, lower to the tensor graph, make the loss
+ * stable, differentiate, fuse, lower kernels to loops, emit the class.
+ */
+public final class Compiler {
+    public static final String PACKAGE = "nnc.models";
+
+    private Compiler() {}
+
+    public static CompiledModel compile(SourceFile file) {
+        return compile(Frontend.check(file), false);
+    }
+
+    public static CompiledModel compile(CheckedModel model, boolean doublePrecision) {
+        Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
+        Graph training = Differentiator.differentiate(StableLossRewrite.rewrite(Lowering.training(model)));
+        ModelSpec spec = spec(model, inference);
+        String className = PACKAGE + "." + model.name() + (doublePrecision ? "Double" : "");
+        Backend.Plan plan = Backend.plan(className.replace('.', '/'), doublePrecision, spec.toJson(),
+                inference, training, model.optimizer(), model.penalty());
+        byte[] classFile = ClassEmitter.emit(plan.classPlan());
+        return new CompiledModel(className, classFile, spec, plan.inferenceKernels(), plan.trainingKernels());
+    }
+
+    private static ModelSpec spec(CheckedModel model, Graph inference) {
+        List<ModelSpec.ParameterSpec> parameters = inference.parameters().stream().map(n -> {
+            Op.Parameter p = (Op.Parameter) n.op();
+            return new ModelSpec.ParameterSpec(p.name(), p.dims(), p.init(), p.fanIn(), p.fanOut());
+        }).toList();
+        int outputWidth = inference.output().shape().size();
+        String architecture = inference + "|" + model.targetKind() + "|" + model.classNames() + "|" + model.input().shape();
+        return new ModelSpec(model.name(), model.input().name(), model.input().shape(), model.preprocessing(),
+                model.targetName(), model.targetKind(), model.targetShape(), model.classNames(), outputWidth,
+                model.loss().sourceName(), model.optimizer().describe(), parameters, model.train(), model.data(),
+                sha256(architecture));
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

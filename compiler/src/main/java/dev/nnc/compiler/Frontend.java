@@ -1,0 +1,30 @@
+package dev.nnc.compiler;
+
+import dev.nnc.compiler.check.CheckedModel;
+import dev.nnc.compiler.check.ModelChecker;
+import dev.nnc.compiler.source.Diagnostics;
+import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.compiler.syntax.Ast;
+import dev.nnc.compiler.syntax.AstBuilder;
+
+/** The phases that can find the user's mistakes: parse, then check. */
+public final class Frontend {
+    private Frontend() {}
+
+    /** Parses; throws {@link dev.nnc.compiler.source.CompileError} with every syntax error. */
+    public static Ast.Model parse(SourceFile file) {
+        Diagnostics diagnostics = new Diagnostics(file);
+        var model = new AstBuilder(diagnostics).build();
+        diagnostics.throwIfErrors();
+        return model.orElseThrow();
+    }
+
+    /** Parses and checks; throws with every error of the first phase that has any. */
+    public static CheckedModel check(SourceFile file) {
+        Ast.Model ast = parse(file);
+        Diagnostics diagnostics = new Diagnostics(file);
+        var checked = new ModelChecker(diagnostics).check(ast);
+        diagnostics.throwIfErrors();
+        return checked.orElseThrow();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.nnc.compiler.check;
+
+import dev.nnc.compiler.source.Diagnostics;
+import dev.nnc.compiler.syntax.Ast.*;
+
+import java.util.OptionalDouble;
+
+/** Evaluates number expressions ({@code 1/255}, {@code 2 * 64}, {@code 10%}) at compile time. */
+final class ConstantEvaluator {
+    private final Diagnostics diagnostics;
+
+    ConstantEvaluator(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /** The value, or empty after reporting why there is none. */
+    OptionalDouble number(Expr expr) {
+        if (expr instanceof Num n) {
+            return OptionalDouble.of(n.value());
+        } else if (expr instanceof Paren p) {
+            return number(p.inner());
+        } else if (expr instanceof Negate n) {
+            OptionalDouble v = number(n.operand());
+            return v.isPresent() ? OptionalDouble.of(-v.getAsDouble()) : v;
+        } else if (expr instanceof Binary b) {
+            OptionalDouble l = number(b.left());
+            OptionalDouble r = number(b.right());
+            if (l.isEmpty() || r.isEmpty()) return OptionalDouble.empty();
+            double x = l.getAsDouble();
+            double y = r.getAsDouble();
+            if (b.operator().equals("/") && y == 0) {
+                diagnostics.error(b.right().span(), "division by zero");
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(switch (b.operator()) {
+                case "+" -> x + y;
+                case "-" -> x - y;
+                case "*" -> x * y;
+                case "/" -> x / y;
+                default -> throw new IllegalStateException(b.operator());
+            });
+        }
+        diagnostics.error(expr.span(), "expected a number, got " + describe(expr));
+        return OptionalDouble.empty();
+    }
+
+    /** A whole number, or empty after reporting. */
+    OptionalDouble integer(Expr expr) {
+        OptionalDouble v = number(expr);
+        if (v.isPresent() && v.getAsDouble() != Math.rint(v.getAsDouble())) {
+            diagnostics.error(expr.span(), "expected a whole number, got " + Signatures.format(v.getAsDouble()));
+            return OptionalDouble.empty();
+        }
+        return v;
+    }
+
+    static String describe(Expr expr) {
+        if (expr instanceof Num) return "a number";
+        if (expr instanceof Str s) return "the string \"" + s.value() + "\"";
+        if (expr instanceof Call c) return c.parentheses() ? "a call of '" + c.name().text() + "'" : "'" + c.name().text() + "'";
+        if (expr instanceof Pipe) return "a layer expression";
+        if (expr instanceof Paren p) return describe(p.inner());
+        return "an expression";
+    }
+}

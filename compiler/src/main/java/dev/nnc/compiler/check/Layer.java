@@ -1,0 +1,50 @@
+package dev.nnc.compiler.check;
+
+import dev.nnc.compiler.ir.Activation;
+import dev.nnc.compiler.source.Span;
+
+import java.util.List;
+
+/**
+ * A checked tensor expression: names resolved, arguments checked, shape inferred. A
+ * name used twice is the same object, so the layers form a graph. A shape is null
+ * when an error made it unknowable (the error was reported; checking goes on).
+ */
+public sealed interface Layer {
+    List<Integer> shape();
+
+    Span span();
+
+    record Input(String name, List<Integer> shape, Span span) implements Layer {}
+
+    record Dense(Layer input, int units, boolean bias, Span span) implements Layer {
+        public List<Integer> shape() {
+            return List.of(units);
+        }
+    }
+
+    /** {@code alpha} is the slope of leaky_relu or the scale of elu, else 0. */
+    record Act(Activation activation, double alpha, Layer input, Span span) implements Layer {
+        public List<Integer> shape() {
+            return input.shape();
+        }
+    }
+
+    record Softmax(Layer input, Span span) implements Layer {
+        public List<Integer> shape() {
+            return input.shape();
+        }
+    }
+
+    record Dropout(double p, Layer input, Span span) implements Layer {
+        public List<Integer> shape() {
+            return input.shape();
+        }
+    }
+
+    record Add(Layer left, Layer right, List<Integer> shape, Span span) implements Layer {}
+
+    static String shapeText(List<Integer> shape) {
+        return shape.toString().replace(" ", " ");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.nnc.compiler.check;
+
+import dev.nnc.compiler.check.Signatures.Category;
+import dev.nnc.compiler.ir.Activation;
+import dev.nnc.compiler.source.Diagnostics;
+import dev.nnc.compiler.source.Span;
+import dev.nnc.compiler.source.Suggestions;
+import dev.nnc.compiler.syntax.Ast.*;
+
+import java.util.*;
+
+/**
+ * Resolves the tensor expressions of a model into a graph of {@link Layer}s and infers
+ * every shape: {@code dense(n)} maps [m] to [n], activations and dropout keep the
+ * shape, {@code +} needs equal shapes. Each definition is checked once, on first use;
+ * a definition that uses itself is reported.
+ */
+final class LayerChecker {
+    private final Diagnostics diagnostics;
+    private final ArgumentChecker arguments;
+    private final Layer.Input input;
+    private final String targetName;
+    private final Map<String, TensorMember> definitions;
+    private final Map<String, Layer> resolved = new HashMap<>();
+    private final Set<String> resolving = new LinkedHashSet<>();
+    private final Set<String> failed = new HashSet<>();
+
+    LayerChecker(Diagnostics diagnostics, ArgumentChecker arguments, Layer.Input input, String targetName,
+                 Map<String, TensorMember> definitions) {
+        this.diagnostics = diagnostics;
+        this.arguments = arguments;
+        this.input = input;
+        this.targetName = targetName;
+        this.definitions = definitions;
+    }
+
+    /** The layer a defined name stands for, or empty when it has errors (reported). */
+    Optional<Layer> definition(String name) {
+        if (resolved.containsKey(name)) return Optional.of(resolved.get(name));
+        if (failed.contains(name)) return Optional.empty();
+        TensorMember member = definitions.get(name);
+        resolving.add(name);
+        Optional<Layer> layer = tensor(member.value());
+        resolving.remove(name);
+        layer.ifPresentOrElse(l -> resolved.put(name, l), () -> failed.add(name));
+        return layer;
+    }
+
+    Optional<Layer> tensor(Expr expr) {
+        if (expr instanceof Paren p) {
+            return tensor(p.inner());
+        } else if (expr instanceof Pipe p) {
+            Optional<Layer> in = tensor(p.input());
+            return apply(p.call(), p.call().arguments(), in, p.span());
+        } else if (expr instanceof Binary b && b.operator().equals("+")) {
+            return add(b);
+        } else if (expr instanceof Call c && !c.parentheses()) {
+            return reference(c);
+        } else if (expr instanceof Call c) {
+            // f(x, args) is x -> f(args)
+            List<Argument> args = c.arguments();
+            if (args.isEmpty() || args.get(0).name().isPresent()) {
+                if (isLayer(c.name().text())) {
+                    diagnostics.error(c.span(), c.name().text() + " needs an input tensor: write 'x -> " + c.name().text() + "'");
+                    return Optional.empty();
+                }
+                return apply(c, args, Optional.empty(), c.span());
+            }
+            Optional<Layer> in = tensor(args.get(0).value());
+            return apply(c, args.subList(1, args.size()), in, c.span());
+        } else if (expr instanceof Binary b) {
+            diagnostics.error(b.span(), "tensors can only be added; '" + b.operator() + "' is not a layer operation");
+            return Optional.empty();
+        }
+        diagnostics.error(expr.span(), "expected a tensor, got " + ConstantEvaluator.describe(expr));
+        return Optional.empty();
+    }
+
+    private Optional<Layer> reference(Call c) {
+        String name = c.name().text();
+        if (name.equals(input.name())) return Optional.of(input);
+        if (definitions.containsKey(name)) {
+            if (resolving.contains(name)) {
+                diagnostics.error(c.span(), "'" + name + "' is defined in terms of itself");
+                return Optional.empty();
+            }
+            return definition(name);
+        }
+        if (name.equals(targetName)) {
+            diagnostics.error(c.span(), "'" + name + "' is the target; it can only be used in the loss");
+            return Optional.empty();
+        }
+        if (isLayer(name)) {
+            diagnostics.error(c.span(), name + " needs an input tensor: write 'x -> " + name + "'");
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>(definitions.keySet());
+        names.add(input.name());
+        diagnostics.error(c.span(), "unknown name '" + name + "'" + Suggestions.didYouMean(name, names));
+        return Optional.empty();
+    }
+
+    private static boolean isLayer(String name) {
+        return Signatures.lookup(Category.LAYER, name).isPresent();
+    }
+
+    private Optional<Layer> add(Binary b) {
+        Optional<Layer> left = tensor(b.left());
+        Optional<Layer> right = tensor(b.right());
+        if (left.isEmpty() || right.isEmpty()) return Optional.empty();
+        List<Integer> ls = left.get().shape();
+        List<Integer> rs = right.get().shape();
+        if (ls != null && rs != null && !ls.equals(rs)) {
+            diagnostics.error(b.span(), "cannot add " + ls + " and " + rs);
+            // Go on with the left shape so later errors are still found.
+            return Optional.of(new Layer.Add(left.get(), right.get(), null, b.span()));
+        }
+        return Optional.of(new Layer.Add(left.get(), right.get(), ls == null ? rs : ls, b.span()));
+    }
+
+    private Optional<Layer> apply(Call call, List<Argument> args, Optional<Layer> in, Span span) {
+        Optional<BoundCall> bound = arguments.lookup(Category.LAYER, call.name())
+                .flatMap(s -> arguments.bind(s, args, call.span(), List.of()));
+        if (bound.isEmpty() || in.isEmpty()) return Optional.empty();
+        Layer input = in.get();
+        BoundCall f = bound.get();
+        String name = f.name();
+        switch (name) {
+            case "dense":
+                if (input.shape() != null && input.shape().size() != 1) {
+                    diagnostics.error(span, "dense needs a vector input [n], got " + input.shape());
+                }
+                return Optional.of(new Layer.Dense(input, f.integer("units"), f.bool("bias"), span));
+            case "dropout":
+                return Optional.of(new Layer.Dropout(f.number("p"), input, span));
+            case "softmax":
+                return Optional.of(new Layer.Softmax(input, span));
+            case "linear":
+                return Optional.of(input);
+            default:
+                Activation activation = Activation.named(name).orElseThrow();
+                double alpha = f.values().containsKey("alpha") ? f.number("alpha") : 0;
+                return Optional.of(new Layer.Act(activation, alpha, input, span));
+        }
+    }
+}

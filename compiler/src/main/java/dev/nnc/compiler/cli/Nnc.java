@@ -1,0 +1,54 @@
+package dev.nnc.compiler.cli;
+
+import dev.nnc.compiler.source.CompileError;
+import dev.nnc.compiler.source.CompilerBug;
+import dev.nnc.compiler.source.Diagnostic;
+import dev.nnc.runtime.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code nnc} command: one subcommand per class. */
+@Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
+        description = "The compiler for .nn neural network programs.",
+        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+public final class Nnc {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Nnc());
+        cli.setExecutionExceptionHandler(Nnc::handle);
+        return cli.execute(args);
+    }
+
+    /**
+     * The one place errors reach the user: diagnostics and data errors are printed as
+     * they are (exit 1); anything else is a bug in nnc, reported as one (exit 3). A
+     * stack trace only with {@code --debug}.
+     */
+    static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = parsed.hasMatchedOption("--debug")
+                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+        int status;
+        if (e instanceof CompileError c) {
+            for (Diagnostic d : c.diagnostics()) err.println(d.render());
+            status = 1;
+        } else if (e instanceof UserError) {
+            err.println(e.getMessage());
+            status = 1;
+        } else {
+            String kind = e instanceof CompilerBug ? "internal compiler error" : "internal error";
+            err.println("nnc: " + kind + ": " + e + "\nThis is a bug in nnc; please report it with the .nn file"
+                    + (debug ? "" : " and the output of --debug"));
+            status = 3;
+        }
+        if (debug) e.printStackTrace(err);
+        err.flush();
+        return status;
+    }
+}

@@ -1,0 +1,271 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.compiler.loop.Loop;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * Writes the model class: one field per buffer, one private method per kernel, and the
+ * {@link dev.nnc.runtime.Network} methods, each a straight sequence of kernel calls.
+ * The only part of the compiler, with {@link LoopEmitter}, that sees ASM.
+ */
+public final class ClassEmitter {
+    private static final String NETWORK = "dev/nnc/runtime/Network";
+    private static final String RNG = "dev/nnc/runtime/Rng";
+    private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr");
+
+    private final ClassPlan plan;
+    private final String owner;
+    private final Type element;
+    private final String array;
+    private ClassWriter cw;
+
+    private ClassEmitter(ClassPlan plan) {
+        this.plan = plan;
+        this.owner = plan.className();
+        this.element = plan.doublePrecision() ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
+        this.array = "[" + element.getDescriptor();
+    }
+
+    public static byte[] emit(ClassPlan plan) {
+        return new ClassEmitter(plan).emit();
+    }
+
+    private byte[] emit() {
+        cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        String[] interfaces = plan.doublePrecision() ? null : new String[]{NETWORK};
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", interfaces);
+        cw.visitSource(owner.substring(owner.lastIndexOf('/') + 1) + ".nn", null);
+        cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "SPEC", "Ljava/lang/String;", null, plan.specJson()).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "maxBatch", "I", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "rng", "L" + RNG + ";", null, null).visitEnd();
+        for (String scalar : SCALARS) cw.visitField(ACC_PRIVATE, scalar, "D", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE, "x", array, null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
+        for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
+
+        constructor();
+        for (Loop.Function f : plan.kernels()) kernel(f);
+        runMethod("predict", "(" + array + "I)" + array, plan.predict(), false, plan.inferenceOutput());
+        runMethod("evaluate", "(" + array + array + "I)D", plan.evaluate(), true, null);
+        runMethod("gradients", "(" + array + array + "I)D", plan.train(), true, null);
+        update();
+        trainStep();
+        getter("predictions", plan.inferenceOutput());
+        getter("trainingPredictions", plan.trainingOutput());
+        arrays("parameters", "p");
+        arrays("parameterGradients", "g");
+        resetOptimizer();
+        simple();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private void constructor() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(I)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitFieldInsn(PUTFIELD, owner, "maxBatch", "I");
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitTypeInsn(NEW, RNG);
+        mv.visitInsn(DUP);
+        mv.visitInsn(LCONST_0);
+        mv.visitMethodInsn(INVOKESPECIAL, RNG, "<init>", "(J)V", false);
+        mv.visitFieldInsn(PUTFIELD, owner, "rng", "L" + RNG + ";");
+        for (ClassPlan.Buffer b : plan.buffers()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitLdcInsn(b.size());
+            if (b.batched()) {
+                mv.visitVarInsn(ILOAD, 1);
+                mv.visitInsn(IMUL);
+            }
+            mv.visitIntInsn(NEWARRAY, plan.doublePrecision() ? T_DOUBLE : T_FLOAT);
+            mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void kernel(Loop.Function f) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, f.name(), "(I)V", null, null);
+        mv.visitCode();
+        new LoopEmitter(mv, owner, element, SCALARS).emit(f.body());
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void callKernels(MethodVisitor mv, List<String> kernels, int rowsSlot) {
+        for (String k : kernels) {
+            mv.visitVarInsn(ALOAD, 0);
+            if (rowsSlot < 0) mv.visitInsn(ICONST_0);
+            else mv.visitVarInsn(ILOAD, rowsSlot);
+            mv.visitMethodInsn(INVOKESPECIAL, owner, k, "(I)V", false);
+        }
+    }
+
+    /** Stores the batch arrays, runs the kernels, returns the loss or the output buffer. */
+    private void runMethod(String name, String descriptor, List<String> kernels, boolean withTarget, String output) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, descriptor, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitFieldInsn(PUTFIELD, owner, "x", array);
+        int rows = 2;
+        if (withTarget) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 2);
+            mv.visitFieldInsn(PUTFIELD, owner, "y", array);
+            rows = 3;
+        }
+        callKernels(mv, kernels, rows);
+        mv.visitVarInsn(ALOAD, 0);
+        if (output != null) {
+            mv.visitFieldInsn(GETFIELD, owner, output, array);
+            mv.visitInsn(ARETURN);
+        } else {
+            mv.visitFieldInsn(GETFIELD, owner, "loss", "D");
+            mv.visitInsn(DRETURN);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** update(lr): step += 1, penalty = 0, then each parameter's update kernel. */
+    private void update() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "update", "(D)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(DLOAD, 1);
+        mv.visitFieldInsn(PUTFIELD, owner, "lr", "D");
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, owner, "step", "D");
+        mv.visitInsn(DCONST_1);
+        mv.visitInsn(DADD);
+        mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitInsn(DCONST_0);
+        mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
+        callKernels(mv, plan.update(), -1);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void trainStep() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "trainStep", "(" + array + array + "ID)D", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitVarInsn(ILOAD, 3);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "gradients", "(" + array + array + "I)D", false);
+        mv.visitVarInsn(DSTORE, 6);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(DLOAD, 4);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "update", "(D)V", false);
+        mv.visitVarInsn(DLOAD, 6);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "penalty", "D");
+        mv.visitInsn(DADD);
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void getter(String name, String field) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()" + array, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, field, array);
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** A new array of the parameter (or gradient) arrays: p0, p1, ... */
+    private void arrays(String name, String prefix) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()[" + array, null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(plan.parameterCount());
+        mv.visitTypeInsn(ANEWARRAY, array);
+        for (int i = 0; i < plan.parameterCount(); i++) {
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(i);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, prefix + i, array);
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Zeroes every optimizer state array (s*) and the step. */
+    private void resetOptimizer() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "resetOptimizer", "()V", null, null);
+        mv.visitCode();
+        for (ClassPlan.Buffer b : plan.buffers()) {
+            if (!b.name().startsWith("s")) continue;
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
+            if (plan.doublePrecision()) {
+                mv.visitInsn(DCONST_0);
+                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([DD)V", false);
+            } else {
+                mv.visitInsn(FCONST_0);
+                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
+            }
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitInsn(DCONST_0);
+        mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** maxBatch(), penalty(), seed(long). */
+    private void simple() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "maxBatch", "()I", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "maxBatch", "I");
+        mv.visitInsn(IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "penalty", "()D", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "penalty", "D");
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "seed", "(J)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "rng", "L" + RNG + ";");
+        mv.visitVarInsn(LLOAD, 1);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RNG, "setSeed", "(J)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+}

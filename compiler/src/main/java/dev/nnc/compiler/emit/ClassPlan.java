@@ -1,0 +1,31 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.compiler.loop.Loop;
+
+import java.util.List;
+
+/**
+ * Everything the class emitter needs, and nothing of the graph: the arrays to
+ * allocate, the kernel methods, and which kernels each public method runs in order.
+ *
+ * @param className the internal name, e.g. {@code nnc/models/Iris}
+ * @param doublePrecision arrays of double instead of float (for gradient checks)
+ * @param parameters the parameter buffers in spec order; {@code g<i>} are their gradients
+ */
+public record ClassPlan(
+        String className,
+        boolean doublePrecision,
+        String specJson,
+        List<Buffer> buffers,
+        int parameterCount,
+        List<Loop.Function> kernels,
+        List<String> predict,
+        List<String> evaluate,
+        List<String> train,
+        List<String> update,
+        String inferenceOutput,
+        String trainingOutput) {
+
+    /** An array field: {@code size} elements, times the largest batch when {@code batched}. */
+    public record Buffer(String name, boolean batched, int size) {}
+}

@@ -1,0 +1,244 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.source.CompilerBug;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+import java.util.*;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * Loop nests to bytecode, for one method {@code void name(int n)}: arrays are read from
+ * their fields into locals once, indices are int locals, values are doubles, loads and
+ * stores convert to and from the element type. Scalar fields (loss, penalty, step, lr)
+ * are read and written in place.
+ */
+final class LoopEmitter {
+    private final MethodVisitor mv;
+    private final String owner;
+    private final Type element;
+    private final Set<String> scalarFields;
+    private final Map<String, Integer> arrays = new HashMap<>();
+    private final Map<String, Integer> ints = new HashMap<>();
+    private final Map<String, Integer> doubles = new HashMap<>();
+    private int nextLocal = 2; // 0: this, 1: n
+
+    LoopEmitter(MethodVisitor mv, String owner, Type element, Set<String> scalarFields) {
+        this.mv = mv;
+        this.owner = owner;
+        this.element = element;
+        this.scalarFields = scalarFields;
+        ints.put("n", 1);
+    }
+
+    private String arrayDescriptor() {
+        return "[" + element.getDescriptor();
+    }
+
+    void emit(List<Stmt> body) {
+        Set<String> used = new LinkedHashSet<>();
+        arraysOf(body, used);
+        for (String array : used) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, array, arrayDescriptor());
+            int slot = nextLocal++;
+            mv.visitVarInsn(ASTORE, slot);
+            arrays.put(array, slot);
+        }
+        body.forEach(this::statement);
+        mv.visitInsn(RETURN);
+    }
+
+    private static void arraysOf(List<Stmt> body, Set<String> out) {
+        for (Stmt s : body) {
+            if (s instanceof For f) {
+                arraysOf(f.body(), out);
+            } else if (s instanceof Store st) {
+                out.add(st.array());
+                arraysOf(st.value(), out);
+            } else if (s instanceof Assign set) {
+                arraysOf(set.value(), out);
+            }
+        }
+    }
+
+    private static void arraysOf(Value v, Set<String> out) {
+        if (v instanceof Load l) {
+            out.add(l.array());
+        } else if (v instanceof Bin b) {
+            arraysOf(b.left(), out);
+            arraysOf(b.right(), out);
+        } else if (v instanceof Call c) {
+            arraysOf(c.argument(), out);
+        } else if (v instanceof Select s) {
+            arraysOf(s.condition().left(), out);
+            arraysOf(s.condition().right(), out);
+            arraysOf(s.then(), out);
+            arraysOf(s.otherwise(), out);
+        }
+    }
+
+    private void statement(Stmt s) {
+        if (s instanceof For f) {
+            loop(f);
+        } else if (s instanceof Assign set) {
+            if (scalarFields.contains(set.var())) {
+                mv.visitVarInsn(ALOAD, 0);
+                value(set.value());
+                mv.visitFieldInsn(PUTFIELD, owner, set.var(), "D");
+            } else {
+                value(set.value());
+                Integer slot = doubles.get(set.var());
+                if (slot == null) {
+                    slot = nextLocal;
+                    nextLocal += 2;
+                    doubles.put(set.var(), slot);
+                }
+                mv.visitVarInsn(DSTORE, slot);
+            }
+        } else if (s instanceof Store st) {
+            mv.visitVarInsn(ALOAD, array(st.array()));
+            index(st.index());
+            value(st.value());
+            if (element == Type.FLOAT_TYPE) {
+                mv.visitInsn(D2F);
+                mv.visitInsn(FASTORE);
+            } else {
+                mv.visitInsn(DASTORE);
+            }
+        } else {
+            throw new CompilerBug("statement " + s);
+        }
+    }
+
+    private void loop(For f) {
+        CompilerBug.check(!ints.containsKey(f.var()) || !f.var().equals("n"), "loop variable n");
+        Integer previous = ints.get(f.var());
+        int slot = nextLocal++;
+        ints.put(f.var(), slot);
+        index(f.from());
+        mv.visitVarInsn(ISTORE, slot);
+        Label test = new Label();
+        Label end = new Label();
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, slot);
+        index(f.to());
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        f.body().forEach(this::statement);
+        mv.visitIincInsn(slot, 1);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(end);
+        if (previous == null) ints.remove(f.var());
+        else ints.put(f.var(), previous);
+    }
+
+    private int array(String name) {
+        Integer slot = arrays.get(name);
+        CompilerBug.check(slot != null, "array " + name + " not loaded");
+        return slot;
+    }
+
+    private void index(Index i) {
+        if (i instanceof IConst c) {
+            pushInt(c.value());
+        } else if (i instanceof IVar v) {
+            Integer slot = ints.get(v.name());
+            CompilerBug.check(slot != null, "unbound index variable " + v.name());
+            mv.visitVarInsn(ILOAD, slot);
+        } else if (i instanceof IAdd a) {
+            index(a.left());
+            index(a.right());
+            mv.visitInsn(IADD);
+        } else if (i instanceof IMul m) {
+            index(m.left());
+            index(m.right());
+            mv.visitInsn(IMUL);
+        }
+    }
+
+    private void pushInt(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    private void value(Value v) {
+        if (v instanceof Const c) {
+            if (c.value() == 0 && Double.doubleToRawLongBits(c.value()) == 0) mv.visitInsn(DCONST_0);
+            else if (c.value() == 1) mv.visitInsn(DCONST_1);
+            else mv.visitLdcInsn(c.value());
+        } else if (v instanceof Var var) {
+            if (scalarFields.contains(var.name())) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, owner, var.name(), "D");
+            } else {
+                Integer slot = doubles.get(var.name());
+                CompilerBug.check(slot != null, "unset variable " + var.name());
+                mv.visitVarInsn(DLOAD, slot);
+            }
+        } else if (v instanceof Load l) {
+            mv.visitVarInsn(ALOAD, array(l.array()));
+            index(l.index());
+            if (element == Type.FLOAT_TYPE) {
+                mv.visitInsn(FALOAD);
+                mv.visitInsn(F2D);
+            } else {
+                mv.visitInsn(DALOAD);
+            }
+        } else if (v instanceof Bin b) {
+            value(b.left());
+            value(b.right());
+            switch (b.op()) {
+                case ADD -> mv.visitInsn(DADD);
+                case SUB -> mv.visitInsn(DSUB);
+                case MUL -> mv.visitInsn(DMUL);
+                case DIV -> mv.visitInsn(DDIV);
+                case MAX -> math("max", "(DD)D");
+                case MIN -> math("min", "(DD)D");
+                case POW -> math("pow", "(DD)D");
+            }
+        } else if (v instanceof Call c) {
+            value(c.argument());
+            math(c.fn().name().toLowerCase(), "(D)D");
+        } else if (v instanceof Select s) {
+            select(s);
+        } else if (v instanceof IndexValue iv) {
+            index(iv.index());
+            mv.visitInsn(I2D);
+        } else if (v instanceof Uniform) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, "rng", "Ldev/nnc/runtime/Rng;");
+            mv.visitMethodInsn(INVOKEVIRTUAL, "dev/nnc/runtime/Rng", "nextDouble", "()D", false);
+        } else {
+            throw new CompilerBug("value " + v);
+        }
+    }
+
+    private void math(String name, String descriptor) {
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", name, descriptor, false);
+    }
+
+    /** A comparison that is false for NaN, then one of two values. */
+    private void select(Select s) {
+        Label otherwise = new Label();
+        Label done = new Label();
+        value(s.condition().left());
+        value(s.condition().right());
+        switch (s.condition().op()) {
+            case LT -> { mv.visitInsn(DCMPG); mv.visitJumpInsn(IFGE, otherwise); }
+            case LE -> { mv.visitInsn(DCMPG); mv.visitJumpInsn(IFGT, otherwise); }
+            case GT -> { mv.visitInsn(DCMPL); mv.visitJumpInsn(IFLE, otherwise); }
+            case GE -> { mv.visitInsn(DCMPL); mv.visitJumpInsn(IFLT, otherwise); }
+            case EQ -> { mv.visitInsn(DCMPL); mv.visitJumpInsn(IFNE, otherwise); }
+        }
+        value(s.then());
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(otherwise);
+        value(s.otherwise());
+        mv.visitLabel(done);
+    }
+}

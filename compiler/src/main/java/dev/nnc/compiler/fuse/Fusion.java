@@ -1,0 +1,118 @@
+package dev.nnc.compiler.fuse;
+
+import dev.nnc.compiler.ir.Graph;
+import dev.nnc.compiler.ir.Node;
+import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.Optimizer;
+import dev.nnc.compiler.ir.Penalty;
+
+import java.util.*;
+
+/**
+ * Groups the nodes of a graph into kernels. A node gets a buffer of its own
+ * (is materialized) when something outside its kernel needs it; an element-wise node
+ * read by exactly one element-wise consumer is instead computed inside that consumer's
+ * loop, and so is one matmul whose only reader is element-wise. This gives matmul +
+ * bias + activation in one loop forward, and matmul + activation derivative backward.
+ * Nodes nothing needs are dropped.
+ */
+public final class Fusion {
+    private Fusion() {}
+
+    /** The kernels of a graph, in execution order; {@code roots} must be computed. */
+    public static List<Kernel> kernels(Graph graph, Collection<Node> roots) {
+        Set<Node> live = live(graph, roots);
+        Map<Node, List<Node>> consumers = graph.consumers();
+        Set<Node> inlined = new HashSet<>();
+        for (Node n : graph.nodes()) {
+            if (live.contains(n) && !roots.contains(n) && inlinable(n, consumers, live)) inlined.add(n);
+        }
+        // At most one matmul per kernel: a second one keeps its own buffer.
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (!live.contains(n) || inlined.contains(n) || !n.op().elementwise()) continue;
+            boolean[] seen = {false};
+            demoteExtraMatMuls(n, inlined, seen);
+        }
+        List<Kernel> kernels = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (!live.contains(n) || inlined.contains(n) || n.inputs().isEmpty()) continue;
+            if (n.op().elementwise() || n.op() instanceof Op.MatMul) {
+                List<Node> fused = new ArrayList<>();
+                collect(n, inlined, fused);
+                kernels.add(new Kernel.Pointwise(n, fused));
+            } else {
+                kernels.add(new Kernel.Reduction(n));
+            }
+        }
+        for (Node n : graph.nodes()) {
+            if (n.op() instanceof Op.DropoutMask && live.contains(n)) {
+                kernels.add(0, new Kernel.Reduction(n));
+            }
+        }
+        return kernels;
+    }
+
+    /** One update kernel per parameter, after the gradients are computed. */
+    public static List<Kernel> updates(Graph graph, Optimizer optimizer, Penalty penalty) {
+        List<Kernel> kernels = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<Node, Node> e : graph.gradients().entrySet()) {
+            Op.Parameter p = (Op.Parameter) e.getKey().op();
+            kernels.add(new Kernel.Update(e.getKey(), e.getValue(), index++, optimizer, p.weight() ? penalty : Penalty.NONE));
+        }
+        return kernels;
+    }
+
+    private static boolean inlinable(Node n, Map<Node, List<Node>> consumers, Set<Node> live) {
+        List<Node> readers = consumers.getOrDefault(n, List.of()).stream().filter(live::contains).toList();
+        if (readers.size() != 1 || !readers.get(0).op().elementwise()) return false;
+        if (!n.shape().equals(readers.get(0).shape())) return false;
+        return n.op().elementwise() || n.op() instanceof Op.MatMul;
+    }
+
+    private static void demoteExtraMatMuls(Node n, Set<Node> inlined, boolean[] seenMatMul) {
+        for (Node in : n.inputs()) {
+            if (!inlined.contains(in)) continue;
+            if (in.op() instanceof Op.MatMul) {
+                if (seenMatMul[0]) inlined.remove(in);
+                seenMatMul[0] = true;
+            } else {
+                demoteExtraMatMuls(in, inlined, seenMatMul);
+            }
+        }
+    }
+
+    private static void collect(Node n, Set<Node> inlined, List<Node> out) {
+        for (Node in : n.inputs()) {
+            if (inlined.contains(in)) collect(in, inlined, out);
+        }
+        out.add(n);
+    }
+
+    private static Set<Node> live(Graph graph, Collection<Node> roots) {
+        Set<Node> live = new HashSet<>(roots);
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (live.contains(nodes.get(i))) live.addAll(nodes.get(i).inputs());
+        }
+        return live;
+    }
+
+    static String describe(List<Node> fused) {
+        List<String> names = new ArrayList<>();
+        for (Node n : fused) names.add(opName(n.op()));
+        return String.join(" + ", names);
+    }
+
+    public static String opName(Op op) {
+        if (op instanceof Op.Act a) return a.activation().sourceName();
+        if (op instanceof Op.ActDerivative a) return a.activation().sourceName() + "'";
+        if (op instanceof Op.MatMul m) return m.transposeA() ? "matmul_tn" : m.transposeB() ? "matmul" : "matmul_nn";
+        if (op instanceof Op.LossValue l) return l.loss().sourceName();
+        if (op instanceof Op.LossGrad l) return l.loss().sourceName() + "'";
+        String simple = op.getClass().getSimpleName();
+        return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
+    }
+}

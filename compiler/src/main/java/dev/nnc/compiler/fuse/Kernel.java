@@ -1,0 +1,59 @@
+package dev.nnc.compiler.fuse;
+
+import dev.nnc.compiler.ir.Node;
+import dev.nnc.compiler.ir.Optimizer;
+import dev.nnc.compiler.ir.Penalty;
+
+import java.util.List;
+
+/**
+ * One loop nest of the generated code: it computes {@code output} into its buffer,
+ * reading only materialized nodes. {@code fused} lists every graph node it computes,
+ * the output last.
+ */
+public sealed interface Kernel {
+    Node output();
+
+    List<Node> fused();
+
+    /** For `nnc summary` and the generated method names. */
+    String describe();
+
+    /**
+     * An element-wise expression tree over the output's elements; at most one matmul in
+     * it is computed in place (its accumulator feeds the epilogue: bias, activation,
+     * activation derivative...).
+     */
+    record Pointwise(Node output, List<Node> fused) implements Kernel {
+        public String describe() {
+            return Fusion.describe(fused);
+        }
+    }
+
+    /** A kernel that works on whole rows or the whole batch: softmax and its gradient, sums, losses, masks. */
+    record Reduction(Node output) implements Kernel {
+        public List<Node> fused() {
+            return List.of(output);
+        }
+
+        public String describe() {
+            return Fusion.describe(fused());
+        }
+    }
+
+    /** The optimizer step for one parameter tensor, with its penalty's gradient. */
+    record Update(Node parameter, Node gradient, int index, Optimizer optimizer, Penalty penalty) implements Kernel {
+        public Node output() {
+            return parameter;
+        }
+
+        public List<Node> fused() {
+            return List.of(parameter);
+        }
+
+        public String describe() {
+            return "update(" + ((dev.nnc.compiler.ir.Op.Parameter) parameter.op()).name() + ": " + optimizer.kind()
+                    + (penalty.active() ? " + penalty" : "") + ")";
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.nnc.compiler.ir;
+
+import dev.nnc.compiler.source.CompilerBug;
+import dev.nnc.runtime.spec.ModelSpec.Init;
+
+import java.util.List;
+
+/**
+ * The closed set of tensor operations. Each knows its arity and the shape of its
+ * result, so a node's shape is computed when the node is built and a malformed graph
+ * fails at once as a compiler bug. The forward ops are what layers lower to; the
+ * others appear when the graph is differentiated or rewritten for stability.
+ */
+public sealed interface Op {
+
+    int arity();
+
+    Shape shape(List<Shape> inputs);
+
+    /** Whether gradients flow through this op to its inputs. */
+    default boolean differentiable() {
+        return arity() > 0;
+    }
+
+    /** An element-wise op: element (r, j) of the result reads only element (r, j) of each input (or j of a bias). */
+    default boolean elementwise() {
+        return false;
+    }
+
+    // ---- leaves ----
+
+    /** The input batch, one row per sample. */
+    record Input(int width) implements Op {
+        public int arity() { return 0; }
+        public Shape shape(List<Shape> in) { return Shape.batch(width); }
+    }
+
+    /** The target batch: a class index or 0/1 label per row, or {@code width} reals. */
+    record Target(int width) implements Op {
+        public int arity() { return 0; }
+        public Shape shape(List<Shape> in) { return Shape.batch(width); }
+    }
+
+    /** A trained tensor; {@code weight} says the penalty applies to it. */
+    record Parameter(String name, List<Integer> dims, Init init, int fanIn, int fanOut, boolean weight) implements Op {
+        public int arity() { return 0; }
+        public Shape shape(List<Shape> in) { return new Shape(false, dims); }
+    }
+
+    /** Inverted dropout's mask: 0 with probability p, else 1/(1-p); fresh every step. */
+    record DropoutMask(double p, int width, int index) implements Op {
+        public int arity() { return 0; }
+        public Shape shape(List<Shape> in) { return Shape.batch(width); }
+    }
+
+    // ---- forward ----
+
+    /** A·B with either operand transposed; a batched operand is a (B x n) matrix. */
+    record MatMul(boolean transposeA, boolean transposeB) implements Op {
+        public int arity() { return 2; }
+
+        public Shape shape(List<Shape> in) {
+            Shape a = in.get(0);
+            Shape b = in.get(1);
+            int m = transposeA ? a.columns() : a.rows();
+            int ka = transposeA ? a.rows() : a.columns();
+            int kb = transposeB ? b.columns() : b.rows();
+            int n = transposeB ? b.rows() : b.columns();
+            check(ka == kb, "matmul inner dimensions " + a + " " + b + " " + this);
+            check(n != Shape.BATCH, "matmul result with batch columns");
+            return Shape.matrix(m, n);
+        }
+    }
+
+    /** x + b with b broadcast over the rows. */
+    record BiasAdd() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).batched() && !in.get(1).batched() && in.get(0).size() == in.get(1).size(), "bias shapes " + in);
+            return in.get(0);
+        }
+    }
+
+    record Add() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public Shape shape(List<Shape> in) { return same(in); }
+    }
+
+    record Mul() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public Shape shape(List<Shape> in) { return same(in); }
+    }
+
+    record Act(Activation activation, double alpha) implements Op {
+        public int arity() { return 1; }
+        public boolean elementwise() { return true; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** Softmax of each row. */
+    record Softmax() implements Op {
+        public int arity() { return 1; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** The mean loss over the batch of (prediction, target): a scalar. */
+    record LossValue(Loss loss) implements Op {
+        public int arity() { return 2; }
+        public Shape shape(List<Shape> in) { return Shape.SCALAR; }
+    }
+
+    /** Cross-entropy of softmax(logits) computed from the logits with log-sum-exp. */
+    record SoftmaxCrossEntropy() implements Op {
+        public int arity() { return 2; }
+        public Shape shape(List<Shape> in) { return Shape.SCALAR; }
+    }
+
+    /** Binary cross-entropy of sigmoid(logits) computed from the logits: softplus(z) - t z. */
+    record SigmoidBinaryCrossEntropy() implements Op {
+        public int arity() { return 2; }
+        public Shape shape(List<Shape> in) { return Shape.SCALAR; }
+    }
+
+    // ---- backward ----
+
+    /** f'(x) of an activation, written in terms of its output y = f(x). */
+    record ActDerivative(Activation activation, double alpha) implements Op {
+        public int arity() { return 1; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** y ⊙ (dy - rowsum(dy ⊙ y)): the gradient through a softmax with output y. */
+    record SoftmaxGrad() implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return same(in); }
+    }
+
+    /** The sum over the batch: a bias gradient. */
+    record SumRows() implements Op {
+        public int arity() { return 1; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).batched(), "sum of rows of an unbatched tensor");
+            return new Shape(false, in.get(0).dims());
+        }
+    }
+
+    /** d loss / d prediction, already divided by the batch size. */
+    record LossGrad(Loss loss) implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** (softmax - onehot(target)) / B from the softmax output: the gradient at the logits. */
+    record SoftmaxCrossEntropyGrad() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** (sigmoid - target) / B from the sigmoid output: the gradient at the logits. */
+    record SigmoidBinaryCrossEntropyGrad() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    private static Shape same(List<Shape> in) {
+        check(in.get(0).equals(in.get(1)), "operands of different shapes " + in);
+        return in.get(0);
+    }
+
+    private static void check(boolean condition, String message) {
+        CompilerBug.check(condition, message);
+    }
+}

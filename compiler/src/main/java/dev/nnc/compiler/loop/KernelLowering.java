@@ -1,0 +1,202 @@
+package dev.nnc.compiler.loop;
+
+import dev.nnc.compiler.fuse.Kernel;
+import dev.nnc.compiler.ir.*;
+import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.source.CompilerBug;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.nnc.compiler.loop.Loop.*;
+
+/**
+ * Kernels to loop nests. Element-wise kernels loop over the output's rows and columns
+ * and compute each fused node into a local, in order; the one fused matmul is an inner
+ * accumulation loop. Row kernels (softmax, losses, sums) and the optimizer updates are
+ * written out here, one method each, with the formulas of the activations and losses.
+ */
+public final class KernelLowering {
+    private final Buffers buffers;
+
+    public KernelLowering(Buffers buffers) {
+        this.buffers = buffers;
+    }
+
+    public List<Stmt> lower(Kernel kernel) {
+        if (kernel instanceof Kernel.Pointwise p) return pointwise(p);
+        if (kernel instanceof Kernel.Update u) return UpdateLowering.lower(u);
+        return reduction(kernel.output());
+    }
+
+    // ---- element-wise kernels with an optional matmul ----
+
+    private List<Stmt> pointwise(Kernel.Pointwise kernel) {
+        Node out = kernel.output();
+        Shape shape = out.shape();
+        Index rows = shape.batched() ? ROWS : c(shape.rows());
+        int columns = shape.columns();
+        List<Stmt> body = new ArrayList<>();
+        for (Node n : kernel.fused()) {
+            if (n.op() instanceof Op.MatMul) {
+                body.addAll(matMul(n));
+            } else {
+                body.add(set(local(n), formula(n, kernel.fused())));
+            }
+        }
+        body.add(store(buffers.name(out), add(mul(v("r"), c(columns)), v("j")), new Var(local(out))));
+        return List.of(loop("r", rows, loop("j", c(columns), body)));
+    }
+
+    private static String local(Node n) {
+        return "v" + n.id();
+    }
+
+    /** Reads an input of a fused node: its local when fused, else its buffer at (r, j). */
+    private Value read(Node input, List<Node> fused) {
+        if (fused.contains(input)) return new Var(local(input));
+        return element(input, v("r"), v("j"));
+    }
+
+    private Value element(Node node, Index row, Index column) {
+        Shape s = node.shape();
+        if (!s.batched() && s.dims().size() == 1) return new Load(buffers.name(node), column);
+        return new Load(buffers.name(node), add(mul(row, c(s.columns())), column));
+    }
+
+    /** acc = sum_k A'(r, k) B'(k, j), for the matmul's output element (r, j). */
+    private List<Stmt> matMul(Node n) {
+        Op.MatMul m = (Op.MatMul) n.op();
+        Node a = n.input(0);
+        Node b = n.input(1);
+        Index inner = dimension(m.transposeA() ? a.shape().rows() : a.shape().columns());
+        Value left = m.transposeA() ? element(a, v("k"), v("r")) : element(a, v("r"), v("k"));
+        Value right = m.transposeB() ? element(b, v("j"), v("k")) : element(b, v("k"), v("j"));
+        String acc = local(n);
+        return List.of(set(acc, k(0)), loop("k", inner, set(acc, plus(new Var(acc), times(left, right)))));
+    }
+
+    private static Index dimension(int d) {
+        return d == Shape.BATCH ? ROWS : c(d);
+    }
+
+    private Value formula(Node n, List<Node> fused) {
+        Op op = n.op();
+        Value a = read(n.input(0), fused);
+        if (op instanceof Op.Add || op instanceof Op.BiasAdd) return plus(a, read(n.input(1), fused));
+        if (op instanceof Op.Mul) return times(a, read(n.input(1), fused));
+        if (op instanceof Op.Act act) return Formulas.activation(act.activation(), act.alpha(), a);
+        if (op instanceof Op.ActDerivative d) return Formulas.derivative(d.activation(), d.alpha(), a);
+        Value batch = new IndexValue(ROWS);
+        if (op instanceof Op.LossGrad g) {
+            Value t = g.loss() == Loss.CROSS_ENTROPY ? new Load(buffers.name(n.input(1)), v("r"))
+                    : element(n.input(1), v("r"), v("j"));
+            Value count = times(batch, k(n.shape().size()));
+            return Formulas.lossGradient(g.loss(), a, t, new IndexValue(v("j")), batch, count);
+        }
+        if (op instanceof Op.SoftmaxCrossEntropyGrad) {
+            Value label = new Load(buffers.name(n.input(1)), v("r"));
+            return div(minus(a, select(CmpOp.EQ, label, new IndexValue(v("j")), k(1), k(0))), batch);
+        }
+        if (op instanceof Op.SigmoidBinaryCrossEntropyGrad) {
+            return div(minus(a, element(n.input(1), v("r"), v("j"))), batch);
+        }
+        throw new CompilerBug("no element-wise formula for " + op);
+    }
+
+    // ---- row and batch kernels ----
+
+    private List<Stmt> reduction(Node n) {
+        Op op = n.op();
+        if (op instanceof Op.Softmax) return softmax(n);
+        if (op instanceof Op.SoftmaxGrad) return softmaxGrad(n);
+        if (op instanceof Op.SumRows) return sumRows(n);
+        if (op instanceof Op.DropoutMask d) return mask(n, d);
+        if (op instanceof Op.LossValue || op instanceof Op.SoftmaxCrossEntropy || op instanceof Op.SigmoidBinaryCrossEntropy) {
+            return loss(n);
+        }
+        throw new CompilerBug("no kernel for " + op);
+    }
+
+    private List<Stmt> softmax(Node n) {
+        Node z = n.input(0);
+        int w = n.shape().size();
+        String out = buffers.name(n);
+        Index at = add(mul(v("r"), c(w)), v("j"));
+        return List.of(loop("r", ROWS,
+                set("max", k(Double.NEGATIVE_INFINITY)),
+                loop("j", c(w), set("max", new Bin(BinOp.MAX, new Var("max"), element(z, v("r"), v("j"))))),
+                set("sum", k(0)),
+                loop("j", c(w),
+                        set("e", fn(Fn.EXP, minus(element(z, v("r"), v("j")), new Var("max")))),
+                        store(out, at, new Var("e")),
+                        set("sum", plus(new Var("sum"), new Var("e")))),
+                loop("j", c(w), store(out, at, div(new Load(out, at), new Var("sum"))))));
+    }
+
+    private List<Stmt> softmaxGrad(Node n) {
+        Node y = n.input(0);
+        Node dy = n.input(1);
+        int w = n.shape().size();
+        Index at = add(mul(v("r"), c(w)), v("j"));
+        return List.of(loop("r", ROWS,
+                set("dot", k(0)),
+                loop("j", c(w), set("dot", plus(new Var("dot"), times(new Load(buffers.name(y), at), new Load(buffers.name(dy), at))))),
+                loop("j", c(w), store(buffers.name(n), at,
+                        times(new Load(buffers.name(y), at), minus(new Load(buffers.name(dy), at), new Var("dot")))))));
+    }
+
+    private List<Stmt> sumRows(Node n) {
+        int w = n.shape().size();
+        String out = buffers.name(n);
+        String in = buffers.name(n.input(0));
+        return List.of(
+                loop("j", c(w), store(out, v("j"), k(0))),
+                loop("r", ROWS, loop("j", c(w), store(out, v("j"),
+                        plus(new Load(out, v("j")), new Load(in, add(mul(v("r"), c(w)), v("j"))))))));
+    }
+
+    private List<Stmt> mask(Node n, Op.DropoutMask d) {
+        int w = n.shape().size();
+        return List.of(loop("r", ROWS, loop("j", c(w), store(buffers.name(n), add(mul(v("r"), c(w)), v("j")),
+                select(CmpOp.LT, new Uniform(), k(d.p()), k(0), k(1 / (1 - d.p())))))));
+    }
+
+    /** Sums the loss of every row into "total", then the mean into the loss field. */
+    private List<Stmt> loss(Node n) {
+        Op op = n.op();
+        Node prediction = n.input(0);
+        Node target = n.input(1);
+        int w = prediction.shape().size();
+        Value p = element(prediction, v("r"), v("j"));
+        Value label = new Load(buffers.name(target), v("r"));
+        Value isLabel = select(CmpOp.EQ, label, new IndexValue(v("j")), k(1), k(0));
+        List<Stmt> row = new ArrayList<>();
+        Value divisor = new IndexValue(ROWS);
+        if (op instanceof Op.SoftmaxCrossEntropy) {
+            // log-sum-exp(z) - z[label], with the row maximum taken out first
+            row.add(set("max", k(Double.NEGATIVE_INFINITY)));
+            row.add(loop("j", c(w), set("max", new Bin(BinOp.MAX, new Var("max"), p))));
+            row.add(set("sum", k(0)));
+            row.add(set("picked", k(0)));
+            row.add(loop("j", c(w),
+                    set("sum", plus(new Var("sum"), fn(Fn.EXP, minus(p, new Var("max"))))),
+                    set("picked", plus(new Var("picked"), times(isLabel, p)))));
+            row.add(set("total", plus(new Var("total"),
+                    minus(plus(new Var("max"), fn(Fn.LOG, new Var("sum"))), new Var("picked")))));
+        } else if (op instanceof Op.SigmoidBinaryCrossEntropy) {
+            Value t = element(target, v("r"), v("j"));
+            row.add(loop("j", c(w), set("total", plus(new Var("total"),
+                    minus(Formulas.activation(Activation.SOFTPLUS, 0, p), times(t, p))))));
+        } else {
+            Loss loss = ((Op.LossValue) op).loss();
+            Value t = loss == Loss.CROSS_ENTROPY ? isLabel : element(target, v("r"), v("j"));
+            if (loss == Loss.MSE || loss == Loss.MAE) divisor = times(divisor, k(w));
+            row.add(loop("j", c(w), set("total", plus(new Var("total"), Formulas.loss(loss, p, t)))));
+        }
+        return List.of(
+                set("total", k(0)),
+                loop("r", ROWS, row),
+                set(Buffers.LOSS, div(new Var("total"), divisor)));
+    }
+}

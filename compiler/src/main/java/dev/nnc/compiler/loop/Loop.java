@@ -1,0 +1,139 @@
+package dev.nnc.compiler.loop;
+
+import java.util.List;
+
+/**
+ * The kernel language: loops over arrays, which kernels are lowered to and the class
+ * emitter turns into bytecode. Indices are ints; values are computed in double and
+ * converted when loaded from and stored to arrays of the model's element type.
+ * Arrays and scalars are named; the emitter maps names to fields and locals.
+ */
+public final class Loop {
+    private Loop() {}
+
+    // ---- int expressions: indices and bounds ----
+
+    public sealed interface Index {}
+
+    public record IConst(int value) implements Index {}
+
+    /** A loop variable, or {@code n}, the number of rows of the current batch. */
+    public record IVar(String name) implements Index {}
+
+    public record IAdd(Index left, Index right) implements Index {}
+
+    public record IMul(Index left, Index right) implements Index {}
+
+    public static final IVar ROWS = new IVar("n");
+
+    public static Index c(int v) {
+        return new IConst(v);
+    }
+
+    public static Index v(String name) {
+        return new IVar(name);
+    }
+
+    public static Index add(Index a, Index b) {
+        if (a instanceof IConst x && x.value() == 0) return b;
+        if (b instanceof IConst y && y.value() == 0) return a;
+        return new IAdd(a, b);
+    }
+
+    public static Index mul(Index a, Index b) {
+        if (a instanceof IConst x && x.value() == 1) return b;
+        if (b instanceof IConst y && y.value() == 1) return a;
+        return new IMul(a, b);
+    }
+
+    // ---- real expressions, evaluated in double ----
+
+    public sealed interface Value {}
+
+    public record Const(double value) implements Value {}
+
+    /** A double local variable or a double field (scalars: hyper-parameters, the step). */
+    public record Var(String name) implements Value {}
+
+    public record Load(String array, Index index) implements Value {}
+
+    public enum BinOp { ADD, SUB, MUL, DIV, MAX, MIN, POW }
+
+    public record Bin(BinOp op, Value left, Value right) implements Value {}
+
+    public enum Fn { EXP, LOG, LOG1P, TANH, SQRT, ABS, SIGNUM }
+
+    public record Call(Fn fn, Value argument) implements Value {}
+
+    /** {@code condition ? then : otherwise}. */
+    public record Select(Cond condition, Value then, Value otherwise) implements Value {}
+
+    /** An index as a real (the column of a one-hot target, the batch size). */
+    public record IndexValue(Index index) implements Value {}
+
+    /** A uniform random number in [0, 1) from the model's generator. */
+    public record Uniform() implements Value {}
+
+    public enum CmpOp { LT, LE, GT, GE, EQ }
+
+    public record Cond(CmpOp op, Value left, Value right) {}
+
+    public static Value k(double v) {
+        return new Const(v);
+    }
+
+    public static Value plus(Value a, Value b) {
+        return new Bin(BinOp.ADD, a, b);
+    }
+
+    public static Value minus(Value a, Value b) {
+        return new Bin(BinOp.SUB, a, b);
+    }
+
+    public static Value times(Value a, Value b) {
+        return new Bin(BinOp.MUL, a, b);
+    }
+
+    public static Value div(Value a, Value b) {
+        return new Bin(BinOp.DIV, a, b);
+    }
+
+    public static Value fn(Fn f, Value a) {
+        return new Call(f, a);
+    }
+
+    public static Value select(CmpOp op, Value l, Value r, Value then, Value otherwise) {
+        return new Select(new Cond(op, l, r), then, otherwise);
+    }
+
+    // ---- statements ----
+
+    public sealed interface Stmt {}
+
+    /** {@code for (int var = from; var < to; var++) body}. */
+    public record For(String var, Index from, Index to, List<Stmt> body) implements Stmt {}
+
+    /** Declares (first time) or assigns a double local or a double field. */
+    public record Assign(String var, Value value) implements Stmt {}
+
+    public record Store(String array, Index index, Value value) implements Stmt {}
+
+    public static Stmt loop(String var, Index to, Stmt... body) {
+        return new For(var, c(0), to, List.of(body));
+    }
+
+    public static Stmt loop(String var, Index to, List<Stmt> body) {
+        return new For(var, c(0), to, body);
+    }
+
+    public static Stmt set(String var, Value value) {
+        return new Assign(var, value);
+    }
+
+    public static Stmt store(String array, Index index, Value value) {
+        return new Store(array, index, value);
+    }
+
+    /** A named method of straight-line statements. */
+    public record Function(String name, String description, List<Stmt> body) {}
+}

@@ -1,0 +1,52 @@
+package dev.nnc.runtime;
+
+/**
+ * What a compiled model class implements. The class holds its parameters, gradients,
+ * optimizer state and every activation buffer, allocated once for batches of up to
+ * {@link #maxBatch()} rows; no method allocates. Inputs are row-major: {@code n} rows
+ * of the input width in {@code x}; in {@code y}, a class index or 0/1 label per row,
+ * or the target's reals.
+ *
+ * <p>A compiled class also has a {@code public static final String SPEC}: its
+ * {@link dev.nnc.runtime.spec.ModelSpec} as JSON, and a constructor taking
+ * {@code maxBatch}.
+ */
+public interface Network {
+
+    int maxBatch();
+
+    /** Inference on n rows (no dropout); returns the buffer whose first n rows are the outputs. */
+    float[] predict(float[] x, int n);
+
+    /** Inference and the mean loss (without the penalty); outputs in {@link #predictions()}. */
+    double evaluate(float[] x, float[] y, int n);
+
+    /** The outputs of the last {@link #predict} or {@link #evaluate}. */
+    float[] predictions();
+
+    /** A training forward pass, the loss and the backward pass: fills the gradients, returns the loss. */
+    double gradients(float[] x, float[] y, int n);
+
+    /** The outputs of the last training forward pass. */
+    float[] trainingPredictions();
+
+    /** One optimizer step from the current gradients, with learning rate lr. */
+    void update(double lr);
+
+    /** The penalty's value at the weights before the last update (0 without one). */
+    double penalty();
+
+    /** gradients, then update: returns the loss including the penalty. */
+    double trainStep(float[] x, float[] y, int n, double lr);
+
+    /** The parameter tensors, in the order of the spec's parameters. */
+    float[][] parameters();
+
+    float[][] parameterGradients();
+
+    /** Zeroes the optimizer's state and step count. */
+    void resetOptimizer();
+
+    /** Seeds the generator that draws dropout masks. */
+    void seed(long seed);
+}

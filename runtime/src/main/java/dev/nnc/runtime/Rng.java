@@ -1,0 +1,51 @@
+package dev.nnc.runtime;
+
+/**
+ * SplitMix64: small, fast and specified here, so that a seed gives the same numbers
+ * on every JVM (java.util.Random would too, but is slower and synchronized).
+ */
+public final class Rng {
+    private long state;
+
+    public Rng(long seed) {
+        this.state = seed;
+    }
+
+    public void setSeed(long seed) {
+        this.state = seed;
+    }
+
+    public long nextLong() {
+        long z = (state += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1). */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** Uniform in [0, bound). */
+    public int nextInt(int bound) {
+        return (int) ((nextLong() >>> 33) * bound >>> 31);
+    }
+
+    /** Standard normal, by Box-Muller. */
+    public double nextGaussian() {
+        double u = 1 - nextDouble();
+        double v = nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /** Fisher-Yates. */
+    public void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

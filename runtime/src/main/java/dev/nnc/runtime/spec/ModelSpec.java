@@ -1,0 +1,68 @@
+package dev.nnc.runtime.spec;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+import java.util.List;
+
+/**
+ * Everything the runtime needs to know about a compiled model besides its arithmetic:
+ * its input and target, its parameters, how to train it and on what. The compiler
+ * writes it as JSON into the generated class ({@code SPEC}), so a class or a jar
+ * describes itself.
+ */
+public record ModelSpec(
+        String name,
+        String inputName,
+        List<Integer> inputShape,
+        Preprocessing preprocessing,
+        String targetName,
+        TargetKind targetKind,
+        List<Integer> targetShape,
+        List<String> classNames,
+        int outputWidth,
+        String loss,
+        String optimizer,
+        List<ParameterSpec> parameters,
+        TrainSpec train,
+        DataSpec data,
+        String architectureHash) {
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    public enum TargetKind { CLASS, BINARY, REAL }
+
+    /** How input features are scaled before they reach the network. */
+    public record Preprocessing(String kind, double factor) {
+        public static final Preprocessing NONE = new Preprocessing("none", 1);
+    }
+
+    public enum Init { GLOROT_UNIFORM, HE_UNIFORM, ZEROS }
+
+    public record ParameterSpec(String name, List<Integer> shape, Init init, int fanIn, int fanOut) {
+        public int size() {
+            return shape.stream().reduce(1, (a, b) -> a * b);
+        }
+    }
+
+    public int inputWidth() {
+        return inputShape.stream().reduce(1, (a, b) -> a * b);
+    }
+
+    /** Floats per sample in the target array: 1 for a class index or a 0/1 label. */
+    public int targetWidth() {
+        return targetKind == TargetKind.REAL ? targetShape.stream().reduce(1, (a, b) -> a * b) : 1;
+    }
+
+    public boolean isClassification() {
+        return targetKind != TargetKind.REAL;
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    public static ModelSpec fromJson(String json) {
+        return GSON.fromJson(json, ModelSpec.class);
+    }
+}
