@@ -49,7 +49,7 @@ public final class Compiler {
         String architecture = inference + "|" + model.targetKind() + "|" + model.classNames() + "|" + model.input().shape();
         return new ModelSpec(model.name(), model.input().name(), model.input().shape(), model.preprocessing(),
                 model.targetName(), model.targetKind(), model.targetShape(), model.classNames(), outputWidth,
-                model.loss().sourceName(), model.optimizer().describe(), parameters, model.train(), model.data(),
+                model.loss().sourceName(), model.optimizer().describe(), model.optimizer().lr(), parameters, model.train(), model.data(),
                 sha256(architecture));
     }
 

@@ -23,6 +23,7 @@ public record ModelSpec(
         int outputWidth,
         String loss,
         String optimizer,
+        double learningRate,
         List<ParameterSpec> parameters,
         TrainSpec train,
         DataSpec data,

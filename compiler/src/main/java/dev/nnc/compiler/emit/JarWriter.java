@@ -1,0 +1,77 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.runtime.Network;
+import dev.nnc.runtime.weights.AtomicFiles;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.*;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+
+/**
+ * Writes a runnable jar: the model class, the runtime and the runtime's two libraries
+ * (picocli, Gson), and a manifest naming the runtime's entry point and the model.
+ */
+public final class JarWriter {
+    /** The packages a model needs at run time, found wherever their classes were loaded from. */
+    private static final List<Class<?>> RUNTIME_ANCHORS = List.of(Network.class, picocli.CommandLine.class,
+            com.google.gson.Gson.class);
+
+    private JarWriter() {}
+
+    public static void write(Path jar, String className, byte[] classFile) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, "dev.nnc.runtime.cli.ModelMain");
+        main.putValue("Nnc-Model", className);
+        main.putValue("Created-By", "nnc");
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            add(out, className.replace('.', '/') + ".class", classFile);
+            for (Class<?> anchor : RUNTIME_ANCHORS) copyPackage(out, anchor);
+        }
+        AtomicFiles.write(jar, bytes.toByteArray());
+    }
+
+    private static void add(JarOutputStream out, String name, byte[] data) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        out.write(data);
+        out.closeEntry();
+    }
+
+    /** Copies every class under the anchor's top package (dev/nnc/runtime, picocli, com/google/gson). */
+    private static void copyPackage(JarOutputStream out, Class<?> anchor) throws IOException {
+        String packagePath = anchor.getPackageName().replace('.', '/') + "/";
+        if (anchor == com.google.gson.Gson.class) packagePath = "com/google/gson/";
+        Path source;
+        try {
+            source = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the classes of " + anchor, e);
+        }
+        if (Files.isDirectory(source)) {
+            Path root = source.resolve(packagePath);
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    add(out, packagePath + root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                }
+            }
+            return;
+        }
+        try (JarFile jar = new JarFile(source.toFile())) {
+            for (JarEntry e : (Iterable<JarEntry>) jar.stream().sorted(java.util.Comparator.comparing(JarEntry::getName))::iterator) {
+                if (e.isDirectory() || !e.getName().startsWith(packagePath)) continue;
+                try (InputStream in = jar.getInputStream(e)) {
+                    add(out, e.getName(), in.readAllBytes());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.nnc.runtime.cli;
+
+import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.jar.Manifest;
+
+/**
+ * The entry point of a compiled model's jar: {@code java -jar Model.jar train ...}.
+ * The model class is named by the manifest's {@code Nnc-Model} attribute.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelMain.Train.class, CommandLine.HelpCommand.class},
+        description = "A neural network compiled by nnc.")
+public final class ModelMain {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ModelMain());
+        ModelClass model = loadModel();
+        cli.setCommandName(model.spec().name());
+        ((Train) cli.getSubcommands().get("train").getCommand()).model = model;
+        cli.setExecutionExceptionHandler(ModelMain::handle);
+        System.exit(cli.execute(args));
+    }
+
+    static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+        if (e instanceof UserError) {
+            err.println(e.getMessage());
+        } else {
+            err.println("internal error: " + e);
+        }
+        if (debug) e.printStackTrace(err);
+        err.flush();
+        return e instanceof UserError ? 1 : 3;
+    }
+
+    private static ModelClass loadModel() {
+        try (InputStream in = ModelMain.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
+            String name = in == null ? null : new Manifest(in).getMainAttributes().getValue("Nnc-Model");
+            if (name == null) throw new IllegalStateException("the jar's manifest names no Nnc-Model");
+            return ModelClass.load(name, ModelMain.class.getClassLoader());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the jar's manifest", e);
+        }
+    }
+
+    @Command(name = "train", description = "Train the model and write its weights.")
+    static final class Train implements Callable<Integer> {
+        ModelClass model;
+
+        @Mixin
+        TrainOptions options;
+
+        @Option(names = "--debug", description = "show stack traces")
+        boolean debug;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = new PrintWriter(System.out, true);
+            new TrainingSession(model, options, Path.of(""), out).run();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.nnc.runtime.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options of {@code train}, the same for {@code nnc train} and a model jar. */
+public final class TrainOptions {
+    @Option(names = "--train", paramLabel = "CSV", description = "training data (default: the model's data block)")
+    public String train;
+
+    @Option(names = "--test", paramLabel = "CSV", description = "test data (default: the model's data block)")
+    public String test;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs to train (default: the model's train block)")
+    public Integer epochs;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "threads to train with (default: ${DEFAULT-VALUE})")
+    public int threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for metrics.json, history.csv and weights.safetensors")
+    public Path out;
+
+    @Option(names = "--quiet", description = "no line per epoch")
+    public boolean quiet;
+}

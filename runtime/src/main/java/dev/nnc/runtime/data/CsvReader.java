@@ -1,0 +1,171 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.ModelSpec.TargetKind;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a CSV file with a header row: the target column by name, every other column
+ * an input feature, in order. Every field is checked; an error names the file, the
+ * line, the column, what was expected and what was found. Quoted fields follow
+ * RFC 4180 within a line. (Written here rather than taken from Commons CSV, which
+ * would bring commons-io and commons-codec into every model jar.)
+ */
+public final class CsvReader {
+    private final ModelSpec spec;
+    private final String targetColumn;
+
+    public CsvReader(ModelSpec spec, String targetColumn) {
+        this.spec = spec;
+        this.targetColumn = targetColumn;
+    }
+
+    public Dataset read(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(file.toString(), in);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": error: no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserError(file + ": error: not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new UserError(file + ": error: cannot read: " + e.getMessage());
+        }
+    }
+
+    Dataset read(String name, BufferedReader in) throws IOException {
+        String headerLine = in.readLine();
+        int lineNumber = 1;
+        while (headerLine != null && headerLine.isBlank()) {
+            headerLine = in.readLine();
+            lineNumber++;
+        }
+        if (headerLine == null) throw new UserError(name + ": error: the file is empty; expected a header row and data");
+        List<String> header = fields(name, lineNumber, headerLine);
+        int target = header.indexOf(targetColumn);
+        if (target < 0) {
+            throw new UserError(name + ":" + lineNumber + ": error: no column named '" + targetColumn
+                    + "' for the target; the columns are " + String.join(", ", header));
+        }
+        int inputWidth = spec.inputWidth();
+        int targetWidth = spec.targetWidth();
+        if (spec.targetKind() == TargetKind.REAL && targetWidth != 1) {
+            throw new UserError(name + ": error: a CSV file holds one target column, but the target has "
+                    + targetWidth + " values");
+        }
+        if (header.size() - 1 != inputWidth) {
+            throw new UserError(name + ":" + lineNumber + ": error: expected " + inputWidth + " input columns besides '"
+                    + targetColumn + "' for input " + spec.inputName() + spec.inputShape() + ", found " + (header.size() - 1));
+        }
+        FloatList x = new FloatList();
+        FloatList y = new FloatList();
+        int rows = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNumber++;
+            if (line.isBlank()) continue;
+            List<String> fields = fields(name, lineNumber, line);
+            if (fields.size() != header.size()) {
+                throw new UserError(name + ":" + lineNumber + ": error: expected " + header.size() + " fields, found "
+                        + fields.size());
+            }
+            for (int c = 0; c < fields.size(); c++) {
+                String where = name + ":" + lineNumber + ": error: column '" + header.get(c) + "': ";
+                if (c == target) y.add(label(where, fields.get(c)));
+                else x.add(number(where, fields.get(c)));
+            }
+            rows++;
+        }
+        if (rows == 0) throw new UserError(name + ": error: no data rows after the header");
+        return new Dataset(name, x.toArray(), y.toArray(), rows, inputWidth, targetWidth);
+    }
+
+    private static float number(String where, String field) {
+        String text = field.trim();
+        try {
+            float v = Float.parseFloat(text);
+            if (!Float.isFinite(v)) throw new UserError(where + "expected a finite number, found '" + text + "'");
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UserError(where + "expected a number, found '" + text + "'");
+        }
+    }
+
+    private float label(String where, String field) {
+        String text = field.trim();
+        switch (spec.targetKind()) {
+            case REAL:
+                return number(where, text);
+            case BINARY:
+                if (text.equals("0") || text.equals("0.0") || text.equalsIgnoreCase("false")) return 0;
+                if (text.equals("1") || text.equals("1.0") || text.equalsIgnoreCase("true")) return 1;
+                throw new UserError(where + "expected 0 or 1, found '" + text + "'");
+            default:
+                List<String> classes = spec.classNames();
+                int index = classes.indexOf(text);
+                if (index >= 0) return index;
+                try {
+                    int k = Integer.parseInt(text);
+                    if (k >= 0 && k < classes.size()) return k;
+                } catch (NumberFormatException ignored) {
+                    // not an index either
+                }
+                throw new UserError(where + "unknown class '" + text + "'; expected one of "
+                        + String.join(", ", classes) + (classes.get(0).equals("0") ? "" : " (or 0.." + (classes.size() - 1) + ")"));
+        }
+    }
+
+    /** Splits a line into fields; a field in double quotes may hold commas and doubled quotes. */
+    static List<String> fields(String name, int lineNumber, String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"' && field.toString().isBlank()) {
+                quoted = true;
+                field.setLength(0);
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) throw new UserError(name + ":" + lineNumber + ": error: a quoted field is not closed");
+        fields.add(field.toString());
+        return fields;
+    }
+
+    /** A growable float array, to avoid boxing a million floats. */
+    static final class FloatList {
+        private float[] data = new float[1024];
+        private int size;
+
+        void add(float v) {
+            if (size == data.length) data = java.util.Arrays.copyOf(data, size * 2);
+            data[size++] = v;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.spec.DataSpec.SourceSpec;
+import dev.nnc.runtime.spec.ModelSpec;
+
+import java.nio.file.Path;
+
+/** Opens the data a model names, or what the command line gives instead. */
+public final class DataSources {
+    private DataSources() {}
+
+    /** Reads a source; relative paths are resolved against {@code base}. */
+    public static Dataset read(ModelSpec spec, SourceSpec source, Path base) {
+        return switch (source.kind()) {
+            case "csv" -> new CsvReader(spec, source.targetColumn()).read(base.resolve(source.paths().get(0)));
+            case "idx" -> throw new UserError("error: idx data is not supported yet; use csv(...)");
+            default -> throw new UserError("error: a " + source.kind() + " source cannot be read on its own");
+        };
+    }
+
+    /** A path from the command line: a CSV file with the target column named as the model's target. */
+    public static SourceSpec fromPath(ModelSpec spec, SourceSpec declared, String path) {
+        String column = declared != null && declared.kind().equals("csv") ? declared.targetColumn() : spec.targetName();
+        return SourceSpec.csv(path, column);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.spec.ModelSpec.Preprocessing;
+
+/**
+ * Feature scaling, x' = (x - shift) * scale per feature. The statistics are fitted on
+ * the training part only and travel with the weights, so prediction scales the same way.
+ */
+public record Preprocessor(String kind, float[] shift, float[] scale) {
+
+    public static Preprocessor fit(Preprocessing spec, Dataset train) {
+        int w = train.inputWidth();
+        float[] shift = new float[w];
+        float[] scale = new float[w];
+        java.util.Arrays.fill(scale, 1);
+        switch (spec.kind()) {
+            case "scale" -> java.util.Arrays.fill(scale, (float) spec.factor());
+            case "standard" -> {
+                for (int j = 0; j < w; j++) {
+                    double sum = 0;
+                    double squares = 0;
+                    for (int r = 0; r < train.rows(); r++) sum += train.x()[r * w + j];
+                    double mean = sum / train.rows();
+                    for (int r = 0; r < train.rows(); r++) {
+                        double d = train.x()[r * w + j] - mean;
+                        squares += d * d;
+                    }
+                    double std = Math.sqrt(squares / train.rows());
+                    shift[j] = (float) mean;
+                    scale[j] = std > 1e-12 ? (float) (1 / std) : 1;
+                }
+            }
+            case "minmax" -> {
+                for (int j = 0; j < w; j++) {
+                    float min = Float.POSITIVE_INFINITY;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int r = 0; r < train.rows(); r++) {
+                        min = Math.min(min, train.x()[r * w + j]);
+                        max = Math.max(max, train.x()[r * w + j]);
+                    }
+                    shift[j] = min;
+                    scale[j] = max > min ? 1 / (max - min) : 1;
+                }
+            }
+            default -> { }
+        }
+        return new Preprocessor(spec.kind(), shift, scale);
+    }
+
+    public boolean identity() {
+        return kind.equals("none");
+    }
+
+    /** Scales the inputs in place. */
+    public void apply(float[] x, int rows) {
+        if (identity()) return;
+        int w = shift.length;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < w; j++) x[r * w + j] = (x[r * w + j] - shift[j]) * scale[j];
+        }
+    }
+
+    public Dataset apply(Dataset data) {
+        if (data == null || identity()) return data;
+        float[] x = data.x().clone();
+        apply(x, data.rows());
+        return new Dataset(data.origin(), x, data.y(), data.rows(), data.inputWidth(), data.targetWidth());
+    }
+}
