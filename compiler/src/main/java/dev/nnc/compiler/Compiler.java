@@ -31,7 +31,9 @@ public final class Compiler {
 
     public static CompiledModel compile(CheckedModel model, boolean doublePrecision) {
         Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
-        Graph training = Differentiator.differentiate(StableLossRewrite.rewrite(Lowering.training(model)));
+        // The double-precision class exists to check gradients, which needs a deterministic forward pass.
+        Graph forward = doublePrecision ? Lowering.inference(model) : Lowering.training(model);
+        Graph training = Differentiator.differentiate(StableLossRewrite.rewrite(forward));
         ModelSpec spec = spec(model, inference);
         String className = PACKAGE + "." + model.name() + (doublePrecision ? "Double" : "");
         Backend.Plan plan = Backend.plan(className.replace('.', '/'), doublePrecision, spec.toJson(),

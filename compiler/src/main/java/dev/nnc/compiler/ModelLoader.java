@@ -15,6 +15,15 @@ public final class ModelLoader extends ClassLoader {
         return ModelClass.load(compiled.className(), new ModelLoader(compiled));
     }
 
+    /** Defines the class without treating it as a float Network (the double-precision class). */
+    public static Class<?> define(CompiledModel compiled) {
+        try {
+            return Class.forName(compiled.className(), true, new ModelLoader(compiled));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         if (!name.equals(compiled.className())) throw new ClassNotFoundException(name);

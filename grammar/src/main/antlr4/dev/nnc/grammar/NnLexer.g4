@@ -42,8 +42,8 @@ LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
 WS            : [ \t\r\n\f]+ -> channel(HIDDEN) ;
 
-// Anything else is one bad character; the parser reports it with a caret.
-UNEXPECTED_CHAR : . ;
+// Anything else is one bad character: kept out of the parser's way and reported on its own.
+UNEXPECTED_CHAR : . -> channel(HIDDEN) ;
 
 fragment DIGITS   : [0-9]+ ;
 fragment EXPONENT : [eE] [+-]? DIGITS ;

@@ -138,6 +138,10 @@ final class ArgumentChecker {
                 diagnostics.error(expr.span(), what + " must be one of " + String.join(", ", param.symbols()));
                 return Optional.empty();
             default:
+                if (expr instanceof Str || (expr instanceof Call c && !c.parentheses())) {
+                    diagnostics.error(expr.span(), what + " must be a number, got " + ConstantEvaluator.describe(expr));
+                    return Optional.empty();
+                }
                 OptionalDouble v = param.type() == Signatures.Type.INT ? evaluator.integer(expr) : evaluator.number(expr);
                 if (v.isEmpty()) return Optional.empty();
                 if (!param.inRange(v.getAsDouble())) {

@@ -139,7 +139,8 @@ final class TrainingChecker {
     private double fraction(Expr e) {
         OptionalDouble v = evaluator.number(e);
         if (v.isPresent() && (v.getAsDouble() < 0 || v.getAsDouble() >= 1)) {
-            diagnostics.error(e.span(), "validation must be in [0%, 100%), got " + Signatures.format(v.getAsDouble()));
+            String got = e instanceof Num n && n.percent() ? n.text() + "%" : Signatures.format(v.getAsDouble());
+            diagnostics.error(e.span(), "validation must be in [0%, 100%), got " + got);
             return 0;
         }
         return v.orElse(0);

@@ -20,9 +20,19 @@ public final class Nnc {
     }
 
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command with its output and errors going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Nnc());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(Nnc::handle);
-        return cli.execute(args);
+        int status = cli.execute(args);
+        out.flush();
+        err.flush();
+        return status;
     }
 
     /**

@@ -34,6 +34,11 @@ public final class AstBuilder {
         parser.removeErrorListeners();
         parser.addErrorListener(new SyntaxErrorReporter());
         NnParser.ProgramContext program = parser.program();
+        for (Token t : tokens.getTokens()) {
+            if (t.getType() == NnLexer.UNEXPECTED_CHAR) {
+                diagnostics.error(span(t), "unexpected character '" + t.getText() + "'");
+            }
+        }
         if (diagnostics.hasErrors()) return Optional.empty();
         return Optional.of(model(program.model(), comments(tokens)));
     }
@@ -173,9 +178,13 @@ public final class AstBuilder {
 
     /** Turns ANTLR's messages into ours: what was found, and what could come there. */
     private final class SyntaxErrorReporter extends BaseErrorListener {
+        private final java.util.Set<Integer> linesWithErrors = new java.util.HashSet<>();
+
         @Override
         public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int column,
                                 String antlrMessage, RecognitionException e) {
+            // After an error the parser resynchronises; what it trips on next in the same line is an echo.
+            if (!linesWithErrors.add(line)) return;
             Token token = (Token) offendingSymbol;
             Span span = token == null ? new Span(line, column + 1, line, column + 2) : span(token);
             String message = token == null ? antlrMessage : "unexpected " + describe(token)
@@ -186,7 +195,6 @@ public final class AstBuilder {
         private String describe(Token token) {
             return switch (token.getType()) {
                 case Token.EOF -> "end of file";
-                case NnLexer.UNEXPECTED_CHAR -> "character '" + token.getText() + "'";
                 case NnLexer.NUMBER -> "number " + token.getText();
                 case NnLexer.STRING -> "string " + token.getText();
                 default -> "'" + token.getText() + "'";

@@ -1,0 +1,105 @@
+package dev.nnc.compiler;
+
+import dev.nnc.compiler.check.CheckedModel;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.spec.ModelSpec;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares the generated backward pass with central finite differences, both in double
+ * precision: the model is compiled as a double class, given random parameters and
+ * random inputs of its declared shape, and every entry of each parameter tensor (or a
+ * random sample of a large one) is perturbed by ±ε. The error of an entry is
+ * |analytic - numeric| / max(|analytic|, |numeric|, 0.01): relative for gradients of
+ * any size, absolute for tiny ones, where a relative error means nothing.
+ */
+public final class GradientCheck {
+    public static final double EPSILON = 1e-6;
+    private static final double FLOOR = 1e-2;
+
+    public record TensorResult(String name, int checked, double maxAbsolute, double maxRelative, int worstIndex) {}
+
+    public record Report(double loss, List<TensorResult> tensors) {
+        public TensorResult worst() {
+            return tensors.stream().max(java.util.Comparator.comparingDouble(TensorResult::maxRelative)).orElseThrow();
+        }
+    }
+
+    private GradientCheck() {}
+
+    public static Report run(CheckedModel model, int samples, int maxEntriesPerTensor, long seed) {
+        CompiledModel compiled = Compiler.compile(model, true);
+        ModelSpec spec = compiled.spec();
+        try {
+            Class<?> type = ModelLoader.define(compiled);
+            Object net = type.getConstructor(int.class).newInstance(samples);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodType lossType = MethodType.methodType(double.class, double[].class, double[].class, int.class);
+            MethodHandle gradients = lookup.findVirtual(type, "gradients", lossType).bindTo(net);
+            MethodHandle evaluate = lookup.findVirtual(type, "evaluate", lossType).bindTo(net);
+            double[][] parameters = (double[][]) lookup.findVirtual(type, "parameters", MethodType.methodType(double[][].class))
+                    .bindTo(net).invoke();
+            double[][] grads = (double[][]) lookup.findVirtual(type, "parameterGradients", MethodType.methodType(double[][].class))
+                    .bindTo(net).invoke();
+
+            Rng rng = new Rng(seed);
+            for (double[] p : parameters) {
+                for (int i = 0; i < p.length; i++) p[i] = rng.nextGaussian() * 0.5;
+            }
+            double[] x = new double[samples * spec.inputWidth()];
+            for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
+            double[] y = targets(spec, samples, rng);
+
+            double loss = (double) gradients.invoke(x, y, samples);
+            List<TensorResult> results = new ArrayList<>();
+            for (int t = 0; t < parameters.length; t++) {
+                double[] w = parameters[t];
+                double[] analytic = grads[t].clone();
+                int count = Math.min(w.length, maxEntriesPerTensor);
+                double maxAbs = 0;
+                double maxRel = 0;
+                int worst = 0;
+                for (int c = 0; c < count; c++) {
+                    int i = count == w.length ? c : rng.nextInt(w.length);
+                    double saved = w[i];
+                    w[i] = saved + EPSILON;
+                    double plus = (double) evaluate.invoke(x, y, samples);
+                    w[i] = saved - EPSILON;
+                    double minus = (double) evaluate.invoke(x, y, samples);
+                    w[i] = saved;
+                    double numeric = (plus - minus) / (2 * EPSILON);
+                    double abs = Math.abs(analytic[i] - numeric);
+                    double rel = abs / Math.max(FLOOR, Math.max(Math.abs(analytic[i]), Math.abs(numeric)));
+                    if (!(rel <= maxRel)) {
+                        maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
+                        worst = i;
+                    }
+                    maxAbs = Math.max(maxAbs, abs);
+                }
+                results.add(new TensorResult(spec.parameters().get(t).name(), count, maxAbs, maxRel, worst));
+            }
+            return new Report(loss, results);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("gradient check failed to run", e);
+        }
+    }
+
+    private static double[] targets(ModelSpec spec, int samples, Rng rng) {
+        double[] y = new double[samples * spec.targetWidth()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = switch (spec.targetKind()) {
+                case CLASS -> rng.nextInt(spec.classNames().size());
+                case BINARY -> rng.nextInt(2);
+                case REAL -> rng.nextGaussian();
+            };
+        }
+        return y;
+    }
+}

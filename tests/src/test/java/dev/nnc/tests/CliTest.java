@@ -1,0 +1,78 @@
+package dev.nnc.tests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Exit statuses and messages of the command line: 0 success, 1 the user's error, 2 usage. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void checkAcceptsSeveralFiles() {
+        Cli r = Cli.run("check", "examples/xor/xor.nn", "examples/iris/iris.nn");
+        assertEquals(0, r.status());
+        assertEquals(2, r.out().lines().filter(l -> l.endsWith(": ok")).count());
+    }
+
+    @Test
+    void checkFailsWhenAnyFileHasErrors() {
+        Cli r = Cli.run("check", "examples/xor/xor.nn", "examples/bad_shapes.nn");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("bad_shapes.nn:12:22: error: cannot add [128] and [64]"), r.err());
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNotACrash() {
+        Cli r = Cli.run("check", "no/such/file.nn");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("no/such/file.nn: error: no such file"), r.err());
+        assertFalse(r.hasStackTrace());
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertEquals(2, Cli.run("train", "examples/xor/xor.nn", "--epocs", "3").status());
+        assertEquals(2, Cli.run("frobnicate").status());
+    }
+
+    @Test
+    void badTrainingDataNamesFileLineAndColumn() throws IOException {
+        Path csv = dir.resolve("iris.csv");
+        List<String> rows = Files.readAllLines(Path.of("examples/iris/iris.csv"));
+        String header = rows.get(0);
+        assertEquals(1, errorFor(csv, header, rows.get(1), "1.0,2.0,3.0").status());
+        assertTrue(errorFor(csv, header, rows.get(1), "1.0,2.0,3.0").err()
+                .contains(csv + ":3: error: expected 5 fields, found 3"));
+        assertTrue(errorFor(csv, header, rows.get(1), rows.get(1).replace("setosa", "rose")).err()
+                .contains(csv + ":3: error: column 'species': unknown class 'rose'"));
+        assertTrue(errorFor(csv, header, rows.get(1), rows.get(1).replaceFirst("^[^,]+", "NaN")).err()
+                .contains(csv + ":3: error: column '" + header.split(",")[0] + "': expected a finite number, found 'NaN'"));
+        Files.writeString(csv, "");
+        Cli empty = Cli.run("train", "examples/iris/iris.nn", "--train", csv.toString());
+        assertEquals(1, empty.status());
+        assertTrue(empty.err().contains("the file is empty"), empty.err());
+    }
+
+    private static Cli errorFor(Path csv, String... lines) throws IOException {
+        Files.write(csv, List.of(lines));
+        Cli r = Cli.run("train", "examples/iris/iris.nn", "--train", csv.toString());
+        assertFalse(r.hasStackTrace(), r.err());
+        return r;
+    }
+
+    @Test
+    void compileWritesAJarNamedAfterTheModel() {
+        Path jar = dir.resolve("Sine.jar");
+        Cli r = Cli.run("compile", "examples/sine/sine.nn", "-o", jar.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.exists(jar));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.nnc.tests;
+
+import dev.nnc.compiler.Frontend;
+import dev.nnc.compiler.GradientCheck;
+import dev.nnc.compiler.source.SourceFile;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every derivative rule and every fused kernel against central finite differences, in
+ * double precision: each case is a small network that goes through a different rule.
+ * (step is left out: the perceptron rule passes its error straight through on purpose.)
+ */
+class GradientCheckTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "softmax + cross_entropy (fused) | class[3]  | x -> dense(5) -> tanh -> dense(3) -> softmax      | cross_entropy",
+            "cross_entropy on probabilities  | class[3]  | x -> dense(4) -> tanh -> dense(3) -> sigmoid      | cross_entropy",
+            "sigmoid + bce (fused)           | binary    | x -> dense(4) -> relu -> dense(1) -> sigmoid       | binary_cross_entropy",
+            "relu, leaky_relu                | real[2]   | x -> dense(6) -> relu -> dense(5) -> leaky_relu(0.2) -> dense(2) | mse",
+            "elu, softplus                   | real[2]   | x -> dense(6) -> elu(0.7) -> dense(5) -> softplus -> dense(2)    | mse",
+            "sigmoid, tanh, mae              | real[1]   | x -> dense(3) -> sigmoid -> dense(3) -> tanh -> dense(1)         | mae",
+            "softmax without cross-entropy   | real[3]   | x -> dense(4) -> tanh -> dense(3) -> softmax      | mse",
+            "dense without bias              | real[2]   | x -> dense(3, bias = false) -> tanh -> dense(2, false) | mse",
+            "hinge                           | binary    | x -> dense(4) -> tanh -> dense(1)                  | hinge",
+            "residual sum                    | class[2]  | ((x -> dense(4) -> tanh) + (x -> dense(4) -> tanh -> dense(4))) -> dense(2) -> softmax | cross_entropy",
+            "shared tensor used twice        | real[4]   | (x -> dense(4) -> tanh) + (x -> dense(4) -> tanh)  | mse",
+            "dropout is off when checking    | class[3]  | x -> dense(6) -> relu -> dropout(0.5) -> dense(3) -> softmax | cross_entropy",
+    })
+    void backwardPassIsTheDerivative(String name, String target, String network, String loss) {
+        String program = """
+                model Check {
+                    input  x: [4]
+                    target t: %s
+                    output p = %s
+                    loss      %s(p, t)
+                    optimizer sgd(lr = 0.1)
+                }
+                """.formatted(target, network, loss);
+        var model = Frontend.check(SourceFile.of(name + ".nn", program));
+        GradientCheck.Report report = GradientCheck.run(model, 5, 200, 42);
+        assertTrue(Double.isFinite(report.loss()));
+        for (GradientCheck.TensorResult t : report.tensors()) {
+            assertTrue(t.checked() > 0);
+            assertTrue(t.maxRelative() <= 1e-6, name + ": " + t);
+        }
+    }
+}

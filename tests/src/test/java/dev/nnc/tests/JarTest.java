@@ -1,0 +1,60 @@
+package dev.nnc.tests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A compiled jar trains its model with `java -jar` alone, in another folder. */
+class JarTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void compiledJarTrainsOnItsOwn() throws Exception {
+        Path jar = dir.resolve("Iris.jar");
+        Cli compiled = Cli.run("compile", "examples/iris/iris.nn", "-o", jar.toString());
+        assertEquals(0, compiled.status(), compiled.err());
+        try (JarFile j = new JarFile(jar.toFile())) {
+            assertEquals("dev.nnc.runtime.cli.ModelMain", j.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertNotNull(j.getEntry("nnc/models/Iris.class"));
+        }
+        Path work = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.copy(Path.of("examples/iris/iris.csv"), work.resolve("iris.csv"));
+        Process p = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "train", "--train", "iris.csv",
+                "--out", "out", "--quiet")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        String metrics = Files.readString(work.resolve("out/metrics.json"));
+        assertTrue(metrics.contains("\"test_accuracy\""), metrics);
+        assertTrue(Files.size(work.resolve("out/weights.safetensors")) > 8);
+    }
+
+    @Test
+    void aJarReportsBadDataWithoutAStackTrace() throws Exception {
+        Path jar = dir.resolve("Xor.jar");
+        assertEquals(0, Cli.run("compile", "examples/xor/xor.nn", "-o", jar.toString()).status());
+        Path bad = dir.resolve("bad.csv");
+        Files.write(bad, List.of("a,b,y", "0,1,1", "1,zero,1"));
+        Process p = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "train", "--train", bad.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(output.contains(bad + ":3: error: column 'b': expected a number, found 'zero'"), output);
+        assertFalse(output.contains("\tat "), output);
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
