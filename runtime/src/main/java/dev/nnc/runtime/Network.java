@@ -27,6 +27,16 @@ public interface Network {
     /** A training forward pass, the loss and the backward pass: fills the gradients, returns the loss. */
     double gradients(float[] x, float[] y, int n);
 
+    /**
+     * The same for n rows that are a part of a batch of {@code total} rows: the loss and
+     * the gradients are this part's share of the batch's means, so the parts' sums are
+     * the batch's.
+     */
+    double gradients(float[] x, float[] y, int n, int total);
+
+    /** A new instance with its own buffers that shares this one's parameter arrays. */
+    Network replica(int maxBatch);
+
     /** The outputs of the last training forward pass. */
     float[] trainingPredictions();
 

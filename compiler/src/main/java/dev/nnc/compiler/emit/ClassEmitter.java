@@ -18,7 +18,7 @@ import static org.objectweb.asm.Opcodes.*;
 public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
     private static final String RNG = "dev/nnc/runtime/Rng";
-    private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr");
+    private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr", "batch");
 
     private final ClassPlan plan;
     private final String owner;
@@ -55,11 +55,14 @@ public final class ClassEmitter {
         cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
         for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
 
-        constructor();
+        constructor(false);
+        constructor(true);
+        replica();
         for (Loop.Function f : plan.kernels()) kernel(f);
         runMethod("predict", "(" + array + "I)" + array, plan.predict(), false, plan.inferenceOutput());
         runMethod("evaluate", "(" + array + array + "I)D", plan.evaluate(), true, null);
-        runMethod("gradients", "(" + array + array + "I)D", plan.train(), true, null);
+        runMethod("gradients", "(" + array + array + "II)D", plan.train(), true, null);
+        gradientsOfWholeBatch();
         update();
         trainStep();
         getter("predictions", plan.inferenceOutput());
@@ -72,8 +75,9 @@ public final class ClassEmitter {
         return cw.toByteArray();
     }
 
-    private void constructor() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(I)V", null, null);
+    /** {@code (int maxBatch)}, and {@code (int maxBatch, Owner shared)} for a replica that uses shared's parameters. */
+    private void constructor(boolean replica) {
+        MethodVisitor mv = cw.visitMethod(replica ? ACC_PRIVATE : ACC_PUBLIC, "<init>", replica ? "(IL" + owner + ";)V" : "(I)V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
@@ -88,6 +92,12 @@ public final class ClassEmitter {
         mv.visitFieldInsn(PUTFIELD, owner, "rng", "L" + RNG + ";");
         for (ClassPlan.Buffer b : plan.buffers()) {
             mv.visitVarInsn(ALOAD, 0);
+            if (replica && b.name().startsWith("p")) {
+                mv.visitVarInsn(ALOAD, 2);
+                mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
+                mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
+                continue;
+            }
             mv.visitLdcInsn(b.size());
             if (b.batched()) {
                 mv.visitVarInsn(ILOAD, 1);
@@ -118,10 +128,18 @@ public final class ClassEmitter {
         }
     }
 
-    /** Stores the batch arrays, runs the kernels, returns the loss or the output buffer. */
+    /**
+     * Stores the batch arrays, runs the kernels, returns the loss or the output buffer.
+     * Means are over n rows, or over the last int argument when there is one (a part of a batch).
+     */
     private void runMethod(String name, String descriptor, List<String> kernels, boolean withTarget, String output) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, descriptor, null, null);
         mv.visitCode();
+        int rowsSlot = withTarget ? 3 : 2;
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ILOAD, descriptor.contains("II)") ? rowsSlot + 1 : rowsSlot);
+        mv.visitInsn(I2D);
+        mv.visitFieldInsn(PUTFIELD, owner, "batch", "D");
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 1);
         mv.visitFieldInsn(PUTFIELD, owner, "x", array);
@@ -163,6 +181,36 @@ public final class ClassEmitter {
         mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
         callKernels(mv, plan.update(), -1);
         mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** gradients(x, y, n) = gradients(x, y, n, n). */
+    private void gradientsOfWholeBatch() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "gradients", "(" + array + array + "I)D", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitVarInsn(ILOAD, 3);
+        mv.visitVarInsn(ILOAD, 3);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "gradients", "(" + array + array + "II)D", false);
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** replica(maxBatch): a new instance with its own buffers and these parameters. */
+    private void replica() {
+        String returns = plan.doublePrecision() ? "L" + owner + ";" : "L" + NETWORK + ";";
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "replica", "(I)" + returns, null, null);
+        mv.visitCode();
+        mv.visitTypeInsn(NEW, owner);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, owner, "<init>", "(IL" + owner + ";)V", false);
+        mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

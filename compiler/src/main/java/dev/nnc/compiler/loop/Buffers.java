@@ -17,6 +17,8 @@ import java.util.Map;
  */
 public final class Buffers {
     public static final String LOSS = "loss";
+    /** The number of samples means are taken over: the whole batch, when a part of it is computed. */
+    public static final String BATCH = "batch";
 
     private final String prefix;
     private final Map<String, Integer> parameterIndex;

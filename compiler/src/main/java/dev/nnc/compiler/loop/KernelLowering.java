@@ -87,7 +87,7 @@ public final class KernelLowering {
         if (op instanceof Op.Mul) return times(a, read(n.input(1), fused));
         if (op instanceof Op.Act act) return Formulas.activation(act.activation(), act.alpha(), a);
         if (op instanceof Op.ActDerivative d) return Formulas.derivative(d.activation(), d.alpha(), a);
-        Value batch = new IndexValue(ROWS);
+        Value batch = new Var(Buffers.BATCH);
         if (op instanceof Op.LossGrad g) {
             Value t = g.loss() == Loss.CROSS_ENTROPY ? new Load(buffers.name(n.input(1)), v("r"))
                     : element(n.input(1), v("r"), v("j"));
@@ -172,7 +172,7 @@ public final class KernelLowering {
         Value label = new Load(buffers.name(target), v("r"));
         Value isLabel = select(CmpOp.EQ, label, new IndexValue(v("j")), k(1), k(0));
         List<Stmt> row = new ArrayList<>();
-        Value divisor = new IndexValue(ROWS);
+        Value divisor = new Var(Buffers.BATCH);
         if (op instanceof Op.SoftmaxCrossEntropy) {
             // log-sum-exp(z) - z[label], with the row maximum taken out first
             row.add(set("max", k(Double.NEGATIVE_INFINITY)));

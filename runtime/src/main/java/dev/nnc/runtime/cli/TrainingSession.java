@@ -105,7 +105,7 @@ public final class TrainingSession {
         Scores scores = new Scores(spec);
         Trainer trainer = new Trainer(network, spec, train, lr);
         boolean validating = validation != null;
-        Trainer.Result result = trainer.fit(all, validation, stats -> {
+        Trainer.Result result = trainer.fit(all, validation, options.threads, stats -> {
             if (!options.quiet) printEpoch(stats, scores.name(), validating);
         });
         if (!options.quiet && result.stopReason() != null) {

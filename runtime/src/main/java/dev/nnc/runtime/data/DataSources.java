@@ -14,13 +14,18 @@ public final class DataSources {
     public static Dataset read(ModelSpec spec, SourceSpec source, Path base) {
         return switch (source.kind()) {
             case "csv" -> new CsvReader(spec, source.targetColumn()).read(base.resolve(source.paths().get(0)));
-            case "idx" -> throw new UserError("error: idx data is not supported yet; use csv(...)");
+            case "idx" -> new IdxReader(spec).read(base.resolve(source.paths().get(0)), base.resolve(source.paths().get(1)));
             default -> throw new UserError("error: a " + source.kind() + " source cannot be read on its own");
         };
     }
 
-    /** A path from the command line: a CSV file with the target column named as the model's target. */
+    /**
+     * A path from the command line: a CSV file with the model's target column, or
+     * {@code IMAGES,LABELS} for IDX files.
+     */
     public static SourceSpec fromPath(ModelSpec spec, SourceSpec declared, String path) {
+        String[] parts = path.split(",");
+        if (parts.length == 2) return SourceSpec.idx(parts[0], parts[1]);
         String column = declared != null && declared.kind().equals("csv") ? declared.targetColumn() : spec.targetName();
         return SourceSpec.csv(path, column);
     }

@@ -16,13 +16,16 @@ public final class Scores {
         this.threshold = spec.loss().equals("hinge") ? 0 : 0.5;
     }
 
-    /** Correct predictions among n rows (classification), or the sum of squared errors (regression). */
-    public double score(float[] predictions, float[] y, int yOffset, int n) {
+    /**
+     * Correct predictions among n rows (classification), or the sum of squared errors
+     * (regression), for predictions of rows [yRow, yRow + n) of the targets y.
+     */
+    public double score(float[] predictions, float[] y, int yRow, int n) {
         int w = spec.outputWidth();
         if (spec.targetKind() == ModelSpec.TargetKind.REAL) {
             double sum = 0;
             for (int i = 0; i < n * w; i++) {
-                double d = predictions[i] - y[yOffset * w + i];
+                double d = predictions[i] - y[yRow * w + i];
                 sum += d * d;
             }
             return sum;
@@ -30,7 +33,7 @@ public final class Scores {
         int correct = 0;
         for (int r = 0; r < n; r++) {
             int predicted = predictedClass(predictions, r);
-            if (predicted == (int) y[yOffset + r]) correct++;
+            if (predicted == (int) y[yRow + r]) correct++;
         }
         return correct;
     }

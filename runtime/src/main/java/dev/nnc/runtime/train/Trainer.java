@@ -23,6 +23,28 @@ public final class Trainer {
     private final TrainSpec train;
     private final double baseLr;
     private final Scores scores;
+    private final Tally tally;
+
+    /** Sums the running score of an epoch from each part's predictions, without allocating. */
+    private static final class Tally implements StepRunner.PartConsumer {
+        private final Scores scores;
+        private float[] targets;
+        double sum;
+
+        Tally(Scores scores) {
+            this.scores = scores;
+        }
+
+        void reset(float[] batchTargets) {
+            targets = batchTargets;
+            sum = 0;
+        }
+
+        @Override
+        public void accept(float[] predictions, int offset, int rows) {
+            sum += scores.score(predictions, targets, offset, rows);
+        }
+    }
 
     public Trainer(Network network, ModelSpec spec, TrainSpec train, double baseLr) {
         this.network = network;
@@ -30,6 +52,7 @@ public final class Trainer {
         this.train = train;
         this.baseLr = baseLr;
         this.scores = new Scores(spec);
+        this.tally = new Tally(scores);
     }
 
     public record Result(List<EpochStats> history, int bestEpoch, boolean stoppedEarly, String stopReason) {}
@@ -39,7 +62,7 @@ public final class Trainer {
         return train.batch() == 0 ? rows : Math.min(train.batch(), rows);
     }
 
-    public Result fit(Dataset data, Dataset validation, Consumer<EpochStats> onEpoch) {
+    public Result fit(Dataset data, Dataset validation, int threads, Consumer<EpochStats> onEpoch) {
         int batch = batchSize(train, data.rows());
         int inW = data.inputWidth();
         int tW = data.targetWidth();
@@ -49,7 +72,15 @@ public final class Trainer {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Rng shuffler = new Rng(train.seed() * 31 + 7);
         Rng augmenter = new Rng(train.seed() * 31 + 11);
-        network.seed(train.seed() * 31 + 13);
+        try (StepRunner runner = new StepRunner(network, batch, inW, tW, threads, train.seed() * 31 + 13)) {
+            return fit(data, validation, onEpoch, runner, batch, bx, by, order, shuffler, augmenter);
+        }
+    }
+
+    private Result fit(Dataset data, Dataset validation, Consumer<EpochStats> onEpoch, StepRunner runner, int batch,
+                       float[] bx, float[] by, int[] order, Rng shuffler, Rng augmenter) {
+        int inW = data.inputWidth();
+        int tW = data.targetWidth();
 
         List<EpochStats> history = new ArrayList<>();
         EarlyStopping early = train.earlyStop() == null ? null : new EarlyStopping(train.earlyStop(), network);
@@ -59,7 +90,7 @@ public final class Trainer {
             double lr = Schedule.rate(train.schedule(), baseLr, epoch, train.epochs());
             if (train.shuffle() && batch < data.rows()) shuffler.shuffle(order);
             double lossSum = 0;
-            double scoreSum = 0;
+            tally.reset(by);
             int batchIndex = 0;
             for (int from = 0; from < data.rows(); from += batch, batchIndex++) {
                 int n = Math.min(batch, data.rows() - from);
@@ -68,13 +99,13 @@ public final class Trainer {
                     System.arraycopy(data.y(), order[from + i] * tW, by, i * tW, tW);
                 }
                 augment(bx, n * inW, augmenter);
-                double loss = network.trainStep(bx, by, n, lr);
+                double loss = runner.step(bx, by, n, lr, tally);
                 if (!Double.isFinite(loss)) {
                     throw new UserError("error: training diverged: the loss is " + loss + " in epoch " + (epoch + 1)
                             + ", batch " + (batchIndex + 1) + "; try a smaller learning rate (it was " + lr + ")");
                 }
                 lossSum += loss * n;
-                scoreSum += scores.score(network.trainingPredictions(), by, 0, n);
+
             }
             double valLoss = Double.NaN;
             double valScore = Double.NaN;
@@ -83,7 +114,7 @@ public final class Trainer {
                 valLoss = v.loss();
                 valScore = v.score();
             }
-            EpochStats stats = new EpochStats(epoch + 1, lr, lossSum / data.rows(), scoreSum / scores.count(data.rows()),
+            EpochStats stats = new EpochStats(epoch + 1, lr, lossSum / data.rows(), tally.sum / scores.count(data.rows()),
                     valLoss, valScore, (System.nanoTime() - start) / 1e9);
             history.add(stats);
             onEpoch.accept(stats);

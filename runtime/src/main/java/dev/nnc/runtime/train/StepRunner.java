@@ -1,0 +1,125 @@
+package dev.nnc.runtime.train;
+
+import dev.nnc.runtime.Network;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Runs training steps on any number of threads with results that do not depend on
+ * the number: a batch is always cut into parts of {@link #PART_ROWS} rows, each part's
+ * gradients are computed by its own replica of the network (sharing the parameters),
+ * and the parts' gradients are summed in part order before the update. Threads only
+ * decide which replica runs where. A batch of one part runs on the network itself.
+ */
+public final class StepRunner implements AutoCloseable {
+    public static final int PART_ROWS = 32;
+
+    private final Network network;
+    private final int inputWidth;
+    private final int targetWidth;
+    private final Network[] replicas;
+    private final float[][] partX;
+    private final float[][] partY;
+    private final double[] partLoss;
+    private final ExecutorService pool;
+    private final List<Future<?>> pending = new ArrayList<>();
+
+    public StepRunner(Network network, int maxBatch, int inputWidth, int targetWidth, int threads, long seed) {
+        this.network = network;
+        this.inputWidth = inputWidth;
+        this.targetWidth = targetWidth;
+        int parts = (maxBatch + PART_ROWS - 1) / PART_ROWS;
+        this.replicas = new Network[parts > 1 ? parts : 0];
+        this.partX = new float[replicas.length][PART_ROWS * inputWidth];
+        this.partY = new float[replicas.length][PART_ROWS * targetWidth];
+        this.partLoss = new double[replicas.length];
+        for (int i = 0; i < replicas.length; i++) {
+            replicas[i] = network.replica(PART_ROWS);
+            replicas[i].seed(seed + 1000L * (i + 1));
+        }
+        network.seed(seed);
+        int workers = Math.min(threads, replicas.length);
+        this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, daemon()) : null;
+    }
+
+    private static ThreadFactory daemon() {
+        return r -> {
+            Thread t = new Thread(r, "nnc-train");
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * One step on n rows of x and y: returns the loss with the penalty; {@code correct}
+     * receives each part's predictions for the running metrics.
+     */
+    public double step(float[] x, float[] y, int n, double lr, PartConsumer predictions) {
+        if (n <= PART_ROWS || replicas.length == 0) {
+            double loss = network.trainStep(x, y, n, lr);
+            predictions.accept(network.trainingPredictions(), 0, n);
+            return loss;
+        }
+        int parts = (n + PART_ROWS - 1) / PART_ROWS;
+        for (int p = 0; p < parts; p++) {
+            int part = p;
+            Runnable work = () -> computePart(part, x, y, n);
+            if (pool == null) work.run();
+            else pending.add(pool.submit(work));
+        }
+        awaitAll();
+        float[][] total = network.parameterGradients();
+        double loss = 0;
+        for (int p = 0; p < parts; p++) {
+            float[][] g = replicas[p].parameterGradients();
+            for (int t = 0; t < total.length; t++) {
+                float[] dst = total[t];
+                float[] src = g[t];
+                if (p == 0) System.arraycopy(src, 0, dst, 0, dst.length);
+                else for (int i = 0; i < dst.length; i++) dst[i] += src[i];
+            }
+            loss += partLoss[p];
+            predictions.accept(replicas[p].trainingPredictions(), p * PART_ROWS, Math.min(PART_ROWS, n - p * PART_ROWS));
+        }
+        network.update(lr);
+        return loss + network.penalty();
+    }
+
+    private void computePart(int part, float[] x, float[] y, int n) {
+        int from = part * PART_ROWS;
+        int rows = Math.min(PART_ROWS, n - from);
+        System.arraycopy(x, from * inputWidth, partX[part], 0, rows * inputWidth);
+        System.arraycopy(y, from * targetWidth, partY[part], 0, rows * targetWidth);
+        partLoss[part] = replicas[part].gradients(partX[part], partY[part], rows, n);
+    }
+
+    private void awaitAll() {
+        try {
+            for (Future<?> f : pending) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pending.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+
+    /** Receives the predictions of rows [offset, offset + rows) of the batch. */
+    @FunctionalInterface
+    public interface PartConsumer {
+        void accept(float[] predictions, int offset, int rows);
+    }
+}

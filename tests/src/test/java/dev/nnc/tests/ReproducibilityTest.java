@@ -1,0 +1,31 @@
+package dev.nnc.tests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The same file and seed give the same weights, bit for bit, for any number of threads. */
+class ReproducibilityTest {
+    @TempDir
+    Path dir;
+
+    private byte[] train(int threads) throws IOException {
+        Path out = dir.resolve("t" + threads);
+        Cli r = Cli.run("train", "tests/data/fashion_small.nn", "--epochs", "1", "--threads", String.valueOf(threads),
+                "--out", out.toString(), "--quiet");
+        assertEquals(0, r.status(), r.err());
+        return Files.readAllBytes(out.resolve("weights.safetensors"));
+    }
+
+    @Test
+    void oneTwoAndThreeThreadsGiveIdenticalWeights() throws IOException {
+        byte[] one = train(1);
+        assertArrayEquals(one, train(2));
+        assertArrayEquals(one, train(3));
+    }
+}
