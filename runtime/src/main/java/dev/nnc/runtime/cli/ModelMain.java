@@ -18,7 +18,7 @@ import java.util.jar.Manifest;
  * The entry point of a compiled model's jar: {@code java -jar Model.jar train ...}.
  * The model class is named by the manifest's {@code Nnc-Model} attribute.
  */
-@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelMain.Train.class, CommandLine.HelpCommand.class},
+@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelMain.Train.class, ModelMain.Eval.class, ModelMain.Predict.class, CommandLine.HelpCommand.class},
         description = "A neural network compiled by nnc.")
 public final class ModelMain {
 
@@ -27,6 +27,8 @@ public final class ModelMain {
         ModelClass model = loadModel();
         cli.setCommandName(model.spec().name());
         ((Train) cli.getSubcommands().get("train").getCommand()).model = model;
+        ((Eval) cli.getSubcommands().get("eval").getCommand()).model = model;
+        ((Predict) cli.getSubcommands().get("predict").getCommand()).model = model;
         cli.setExecutionExceptionHandler(ModelMain::handle);
         System.exit(cli.execute(args));
     }
@@ -68,6 +70,40 @@ public final class ModelMain {
         public Integer call() throws IOException {
             PrintWriter out = new PrintWriter(System.out, true);
             new TrainingSession(model, options, Path.of(""), out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", description = "Evaluate trained weights on test data.")
+    static final class Eval implements Callable<Integer> {
+        ModelClass model;
+
+        @Mixin
+        InferenceOptions options;
+
+        @Option(names = "--debug", description = "show stack traces")
+        boolean debug;
+
+        @Override
+        public Integer call() throws IOException {
+            Inference.eval(model, options.weights, options.test, Path.of(""), options.out, new PrintWriter(System.out, true));
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", description = "Predict the rows of a CSV file with trained weights.")
+    static final class Predict implements Callable<Integer> {
+        ModelClass model;
+
+        @Mixin
+        InferenceOptions options;
+
+        @Option(names = "--debug", description = "show stack traces")
+        boolean debug;
+
+        @Override
+        public Integer call() throws IOException {
+            Inference.predict(model, options.weights, options.requireInput(), options.output, new PrintWriter(System.out, true));
             return 0;
         }
     }

@@ -41,7 +41,25 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * Inputs only, for prediction: every column but the target's (which may be absent)
+     * is a feature; the targets of the result are zeros.
+     */
+    public Dataset readInputs(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(file.toString(), in, true);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": error: no such file");
+        } catch (IOException e) {
+            throw new UserError(file + ": error: cannot read: " + e.getMessage());
+        }
+    }
+
     Dataset read(String name, BufferedReader in) throws IOException {
+        return read(name, in, false);
+    }
+
+    private Dataset read(String name, BufferedReader in, boolean inputsOnly) throws IOException {
         String headerLine = in.readLine();
         int lineNumber = 1;
         while (headerLine != null && headerLine.isBlank()) {
@@ -51,7 +69,7 @@ public final class CsvReader {
         if (headerLine == null) throw new UserError(name + ": error: the file is empty; expected a header row and data");
         List<String> header = fields(name, lineNumber, headerLine);
         int target = header.indexOf(targetColumn);
-        if (target < 0) {
+        if (target < 0 && !inputsOnly) {
             throw new UserError(name + ":" + lineNumber + ": error: no column named '" + targetColumn
                     + "' for the target; the columns are " + String.join(", ", header));
         }
@@ -61,9 +79,10 @@ public final class CsvReader {
             throw new UserError(name + ": error: a CSV file holds one target column, but the target has "
                     + targetWidth + " values");
         }
-        if (header.size() - 1 != inputWidth) {
+        int features = header.size() - (target >= 0 ? 1 : 0);
+        if (features != inputWidth) {
             throw new UserError(name + ":" + lineNumber + ": error: expected " + inputWidth + " input columns besides '"
-                    + targetColumn + "' for input " + spec.inputName() + spec.inputShape() + ", found " + (header.size() - 1));
+                    + targetColumn + "' for input " + spec.inputName() + spec.inputShape() + ", found " + features);
         }
         FloatList x = new FloatList();
         FloatList y = new FloatList();
@@ -82,6 +101,7 @@ public final class CsvReader {
                 if (c == target) y.add(label(where, fields.get(c)));
                 else x.add(number(where, fields.get(c)));
             }
+            if (target < 0) y.add(0);
             rows++;
         }
         if (rows == 0) throw new UserError(name + ": error: no data rows after the header");

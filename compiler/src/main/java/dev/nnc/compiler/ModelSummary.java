@@ -1,0 +1,102 @@
+package dev.nnc.compiler;
+
+import dev.nnc.compiler.check.CheckedModel;
+import dev.nnc.compiler.check.Layer;
+
+import java.util.*;
+
+/**
+ * What `nnc summary` prints, like Keras' model.summary(): each layer in the order it
+ * is computed, its output shape and parameter count, the totals, the floating-point
+ * operations per sample, and the kernels the compiler fused.
+ */
+public final class ModelSummary {
+    public record Row(String name, String kind, List<Integer> shape, long parameters, long flops) {}
+
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<Layer, String> names = new IdentityHashMap<>();
+    private int dense;
+
+    private ModelSummary() {}
+
+    public static List<Row> rows(CheckedModel model) {
+        ModelSummary s = new ModelSummary();
+        s.names.put(model.input(), model.input().name());
+        s.rows.add(new Row(model.input().name(), "input", model.input().shape(), 0, 0));
+        s.visit(model.output());
+        return s.rows;
+    }
+
+    private String visit(Layer layer) {
+        String known = names.get(layer);
+        if (known != null) return known;
+        String name;
+        if (layer instanceof Layer.Dense d) {
+            visit(d.input());
+            int in = d.input().shape().get(0);
+            name = "dense_" + (++dense);
+            long params = (long) in * d.units() + (d.bias() ? d.units() : 0);
+            rows.add(new Row(name, "dense", d.shape(), params, 2L * in * d.units() + (d.bias() ? d.units() : 0)));
+        } else if (layer instanceof Layer.Act a) {
+            visit(a.input());
+            name = a.activation().sourceName();
+            rows.add(new Row(name, "activation", a.shape(), 0, size(a.shape())));
+        } else if (layer instanceof Layer.Softmax s) {
+            visit(s.input());
+            name = "softmax";
+            rows.add(new Row(name, "activation", s.shape(), 0, 3L * size(s.shape())));
+        } else if (layer instanceof Layer.Dropout d) {
+            visit(d.input());
+            name = "dropout(" + d.p() + ")";
+            rows.add(new Row(name, "dropout", d.shape(), 0, 0));
+        } else if (layer instanceof Layer.Add a) {
+            String left = visit(a.left());
+            String right = visit(a.right());
+            name = left + " + " + right;
+            rows.add(new Row(name, "add", a.shape(), 0, size(a.shape())));
+        } else {
+            name = layer.toString();
+        }
+        names.put(layer, name);
+        return name;
+    }
+
+    private static long size(List<Integer> shape) {
+        return shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
+    }
+
+    public static String render(CheckedModel model, CompiledModel compiled) {
+        List<Row> rows = rows(model);
+        StringBuilder out = new StringBuilder();
+        out.append("Model: ").append(model.name()).append('\n');
+        String line = "-".repeat(64) + '\n';
+        out.append(line).append(String.format("%-28s %-16s %12s%n", "Layer (type)", "Output shape", "Param #"));
+        out.append(line.replace('-', '='));
+        long params = 0;
+        long flops = 0;
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "%-28s %-16s %,12d%n", r.name() + " (" + r.kind() + ")", r.shape(), r.parameters()));
+            params += r.parameters();
+            flops += r.flops();
+        }
+        out.append(line.replace('-', '='));
+        out.append(String.format(Locale.ROOT, "Total params: %,d (%s as float)%n", params, bytes(params * 4)));
+        out.append(String.format(Locale.ROOT, "FLOPs per sample: %,d to predict, about %,d to train (forward and backward)%n",
+                flops, 3 * flops));
+        out.append(line);
+        out.append("Loss: ").append(model.loss().sourceName()).append(";  optimizer: ").append(model.optimizer().describe());
+        if (model.penalty().active()) out.append(";  penalty: l1 ").append(model.penalty().l1()).append(", l2 ").append(model.penalty().l2());
+        out.append('\n').append(line);
+        out.append("Fused kernels, prediction:\n");
+        compiled.inferenceKernels().forEach(k -> out.append("  ").append(k).append('\n'));
+        out.append("Fused kernels, training step:\n");
+        compiled.trainingKernels().forEach(k -> out.append("  ").append(k).append('\n'));
+        return out.toString();
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
+        return String.format(Locale.ROOT, "%.2f MB", n / (1024.0 * 1024));
+    }
+}
