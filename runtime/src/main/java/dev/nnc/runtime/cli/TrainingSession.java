@@ -104,10 +104,9 @@ public final class TrainingSession {
         }
         Scores scores = new Scores(spec);
         Trainer trainer = new Trainer(network, spec, train, lr);
-        boolean validating = validation != null;
-        Trainer.Result result = trainer.fit(all, validation, options.threads, stats -> {
-            if (!options.quiet) printEpoch(stats, scores.name(), validating);
-        });
+        TrainingListener listener = options.quiet ? stats -> { }
+                : new ConsoleProgress(out, System.console() != null, train.epochs(), scores.name(), validation != null);
+        Trainer.Result result = trainer.fit(all, validation, options.threads, listener);
         if (!options.quiet && result.stopReason() != null) {
             out.println(result.stopReason() + (result.bestEpoch() > 0 && spec.train().earlyStop() != null
                     ? "; restored the weights of epoch " + result.bestEpoch() : ""));
@@ -146,13 +145,6 @@ public final class TrainingSession {
         return order;
     }
 
-    private void printEpoch(EpochStats s, String score, boolean validation) {
-        out.printf(Locale.ROOT, "epoch %d  lr %.3g  loss %.4f  %s %.4f%s  %.2fs%n", s.epoch(), s.lr(), s.loss(), score,
-                s.score(), validation ? String.format(Locale.ROOT, "  val_loss %.4f  val_%s %.4f", s.valLoss(), score, s.valScore()) : "",
-                s.seconds());
-        out.flush();
-    }
-
     private static void write(Path dir, ModelSpec spec, Network network, Preprocessor preprocessor,
                               Map<String, Object> metrics, List<EpochStats> history) throws IOException {
         WeightsFile.save(dir.resolve("weights.safetensors"), spec, network, preprocessor);
@@ -165,5 +157,6 @@ public final class TrainingSession {
                     classes && !Double.isNaN(s.valScore()) ? s.valScore() : "", s.seconds()));
         }
         AtomicFiles.write(dir.resolve("history.csv"), csv.toString());
+        AtomicFiles.write(dir.resolve("curves.png"), CurvePlot.png(history, classes ? "accuracy" : "mse"));
     }
 }

@@ -10,7 +10,6 @@ import dev.nnc.runtime.spec.TrainSpec.AugmentSpec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The training loop around the generated code: epochs of shuffled batches, the
@@ -62,7 +61,7 @@ public final class Trainer {
         return train.batch() == 0 ? rows : Math.min(train.batch(), rows);
     }
 
-    public Result fit(Dataset data, Dataset validation, int threads, Consumer<EpochStats> onEpoch) {
+    public Result fit(Dataset data, Dataset validation, int threads, TrainingListener listener) {
         int batch = batchSize(train, data.rows());
         int inW = data.inputWidth();
         int tW = data.targetWidth();
@@ -73,11 +72,11 @@ public final class Trainer {
         Rng shuffler = new Rng(train.seed() * 31 + 7);
         Rng augmenter = new Rng(train.seed() * 31 + 11);
         try (StepRunner runner = new StepRunner(network, batch, inW, tW, threads, train.seed() * 31 + 13)) {
-            return fit(data, validation, onEpoch, runner, batch, bx, by, order, shuffler, augmenter);
+            return fit(data, validation, listener, runner, batch, bx, by, order, shuffler, augmenter);
         }
     }
 
-    private Result fit(Dataset data, Dataset validation, Consumer<EpochStats> onEpoch, StepRunner runner, int batch,
+    private Result fit(Dataset data, Dataset validation, TrainingListener listener, StepRunner runner, int batch,
                        float[] bx, float[] by, int[] order, Rng shuffler, Rng augmenter) {
         int inW = data.inputWidth();
         int tW = data.targetWidth();
@@ -92,6 +91,8 @@ public final class Trainer {
             double lossSum = 0;
             tally.reset(by);
             int batchIndex = 0;
+            int batches = (data.rows() + batch - 1) / batch;
+            int rowsDone = 0;
             for (int from = 0; from < data.rows(); from += batch, batchIndex++) {
                 int n = Math.min(batch, data.rows() - from);
                 for (int i = 0; i < n; i++) {
@@ -105,6 +106,8 @@ public final class Trainer {
                             + ", batch " + (batchIndex + 1) + "; try a smaller learning rate (it was " + lr + ")");
                 }
                 lossSum += loss * n;
+                rowsDone += n;
+                listener.batchDone(epoch + 1, batchIndex + 1, batches, lossSum / rowsDone, tally.sum / scores.count(rowsDone));
 
             }
             double valLoss = Double.NaN;
@@ -117,7 +120,7 @@ public final class Trainer {
             EpochStats stats = new EpochStats(epoch + 1, lr, lossSum / data.rows(), tally.sum / scores.count(data.rows()),
                     valLoss, valScore, (System.nanoTime() - start) / 1e9);
             history.add(stats);
-            onEpoch.accept(stats);
+            listener.epochDone(stats);
             if (early != null && early.shouldStop(stats)) {
                 stopReason = "early stop: " + train.earlyStop().monitor() + " did not improve for "
                         + train.earlyStop().patience() + " epochs";
