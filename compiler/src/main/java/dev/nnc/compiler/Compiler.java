@@ -3,6 +3,7 @@ package dev.nnc.compiler;
 import dev.nnc.compiler.autodiff.Differentiator;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.emit.ClassEmitter;
+import dev.nnc.compiler.emit.VectorKernelEmitter;
 import dev.nnc.compiler.ir.Graph;
 import dev.nnc.compiler.ir.Lowering;
 import dev.nnc.compiler.ir.Op;
@@ -39,7 +40,12 @@ public final class Compiler {
         Backend.Plan plan = Backend.plan(className.replace('.', '/'), doublePrecision, spec.toJson(),
                 inference, training, model.optimizer(), model.penalty());
         byte[] classFile = ClassEmitter.emit(plan.classPlan());
-        return new CompiledModel(className, classFile, spec, plan.inferenceKernels(), plan.trainingKernels());
+        java.util.Map<String, byte[]> helpers = new java.util.LinkedHashMap<>();
+        if (!plan.classPlan().vectorKernels().isEmpty()) {
+            helpers.put(plan.classPlan().helperClassName().replace('/', '.'),
+                    VectorKernelEmitter.emit(plan.classPlan().helperClassName(), plan.classPlan().vectorKernels()));
+        }
+        return new CompiledModel(className, classFile, spec, plan.inferenceKernels(), plan.trainingKernels(), helpers);
     }
 
     private static ModelSpec spec(CheckedModel model, Graph inference) {

@@ -26,8 +26,8 @@ public final class ModelLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        if (!name.equals(compiled.className())) throw new ClassNotFoundException(name);
-        byte[] bytes = compiled.classFile();
+        byte[] bytes = compiled.classes().get(name);
+        if (bytes == null) throw new ClassNotFoundException(name);
         return defineClass(name, bytes, 0, bytes.length);
     }
 }

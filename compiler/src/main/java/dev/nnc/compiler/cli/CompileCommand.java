@@ -31,7 +31,7 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CompiledModel model = Compiler.compile(Sources.read(file));
         Path jar = output != null ? output : Path.of(model.spec().name() + ".jar");
-        JarWriter.write(jar, model.className(), model.classFile());
+        JarWriter.write(jar, model.classes());
         spec.commandLine().getOut().println("wrote " + jar + " (" + model.className() + ")");
         return 0;
     }

@@ -18,6 +18,8 @@ import static org.objectweb.asm.Opcodes.*;
 public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
     private static final String RNG = "dev/nnc/runtime/Rng";
+    /** Whether the Vector API is there: decided once, when the class is initialised. */
+    static final String VECTOR_FLAG = "VECTOR";
     private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr", "batch");
 
     private final ClassPlan plan;
@@ -55,6 +57,8 @@ public final class ClassEmitter {
         cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
         for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
 
+        cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, VECTOR_FLAG, "Z", null, null).visitEnd();
+        vectorFlag();
         constructor(false);
         constructor(true);
         replica();
@@ -73,6 +77,47 @@ public final class ClassEmitter {
         simple();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * VECTOR = the system property nnc.vector is not "false" and FloatVector loads; when
+     * it does not, one line on standard error says how to get the fast path.
+     */
+    private void vectorFlag() {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label off = new org.objectweb.asm.Label();
+        org.objectweb.asm.Label missing = new org.objectweb.asm.Label();
+        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
+        if (plan.vectorKernels().isEmpty() || plan.doublePrecision()) {
+            mv.visitJumpInsn(GOTO, off);
+        } else {
+            mv.visitLdcInsn("nnc.vector");
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "getProperty", "(Ljava/lang/String;)Ljava/lang/String;", false);
+            mv.visitLdcInsn("false");
+            mv.visitInsn(SWAP);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/String", "equals", "(Ljava/lang/Object;)Z", false);
+            mv.visitJumpInsn(IFNE, off);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/ModuleLayer", "boot", "()Ljava/lang/ModuleLayer;", false);
+            mv.visitLdcInsn("jdk.incubator.vector");
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/ModuleLayer", "findModule", "(Ljava/lang/String;)Ljava/util/Optional;", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/util/Optional", "isPresent", "()Z", false);
+            mv.visitJumpInsn(IFEQ, missing);
+            mv.visitInsn(ICONST_1);
+            mv.visitFieldInsn(PUTSTATIC, owner, VECTOR_FLAG, "Z");
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(missing);
+            mv.visitFieldInsn(GETSTATIC, "java/lang/System", "err", "Ljava/io/PrintStream;");
+            mv.visitLdcInsn("nnc: the Vector API is not available, so this model runs its scalar loops; for the fast path run java with --add-modules jdk.incubator.vector");
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/io/PrintStream", "println", "(Ljava/lang/String;)V", false);
+        }
+        mv.visitLabel(off);
+        mv.visitInsn(ICONST_0);
+        mv.visitFieldInsn(PUTSTATIC, owner, VECTOR_FLAG, "Z");
+        mv.visitLabel(done);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** {@code (int maxBatch)}, and {@code (int maxBatch, Owner shared)} for a replica that uses shared's parameters. */
@@ -114,7 +159,7 @@ public final class ClassEmitter {
     private void kernel(Loop.Function f) {
         MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, f.name(), "(I)V", null, null);
         mv.visitCode();
-        new LoopEmitter(mv, owner, element, SCALARS).emit(f.body());
+        new LoopEmitter(mv, owner, plan.helperClassName(), element, SCALARS).emit(f.body());
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.compiler.loop.Loop;
+import dev.nnc.compiler.loop.VectorMatMul;
 
 import java.util.List;
 
@@ -24,7 +25,13 @@ public record ClassPlan(
         List<String> train,
         List<String> update,
         String inferenceOutput,
-        String trainingOutput) {
+        String trainingOutput,
+        List<VectorMatMul> vectorKernels) {
+
+    /** The class of the Vector API products, beside the model class. */
+    public String helperClassName() {
+        return className + "$Vector";
+    }
 
     /** An array field: {@code size} elements, times the largest batch when {@code batched}. */
     public record Buffer(String name, boolean batched, int size) {}

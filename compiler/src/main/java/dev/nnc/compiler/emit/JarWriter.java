@@ -25,7 +25,9 @@ public final class JarWriter {
 
     private JarWriter() {}
 
-    public static void write(Path jar, String className, byte[] classFile) throws IOException {
+    /** {@code classes}: class files by binary name; the first is the model's. */
+    public static void write(Path jar, java.util.Map<String, byte[]> classes) throws IOException {
+        String className = classes.keySet().iterator().next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
@@ -34,7 +36,7 @@ public final class JarWriter {
         main.putValue("Nnc-Model", className);
         main.putValue("Created-By", "nnc");
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
-            add(out, className.replace('.', '/') + ".class", classFile);
+            for (var c : classes.entrySet()) add(out, c.getKey().replace('.', '/') + ".class", c.getValue());
             for (Class<?> anchor : RUNTIME_ANCHORS) copyPackage(out, anchor);
         }
         AtomicFiles.write(jar, bytes.toByteArray());

@@ -26,7 +26,10 @@ final class LoopEmitter {
     private final Map<String, Integer> doubles = new HashMap<>();
     private int nextLocal = 2; // 0: this, 1: n
 
-    LoopEmitter(MethodVisitor mv, String owner, Type element, Set<String> scalarFields) {
+    private final String helper;
+
+    LoopEmitter(MethodVisitor mv, String owner, String helper, Type element, Set<String> scalarFields) {
+        this.helper = helper;
         this.mv = mv;
         this.owner = owner;
         this.element = element;
@@ -61,6 +64,11 @@ final class LoopEmitter {
                 arraysOf(st.value(), out);
             } else if (s instanceof Assign set) {
                 arraysOf(set.value(), out);
+            } else if (s instanceof VectorCall call) {
+                out.addAll(List.of(call.a(), call.b(), call.out()));
+            } else if (s instanceof Choose choose) {
+                arraysOf(choose.vector(), out);
+                arraysOf(choose.scalar(), out);
             }
         }
     }
@@ -109,6 +117,20 @@ final class LoopEmitter {
             } else {
                 mv.visitInsn(DASTORE);
             }
+        } else if (s instanceof VectorCall call) {
+            for (String array : List.of(call.a(), call.b(), call.out())) mv.visitVarInsn(ALOAD, array(array));
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitMethodInsn(INVOKESTATIC, helper, call.method(), "([F[F[FI)V", false);
+        } else if (s instanceof Choose choose) {
+            Label scalar = new Label();
+            Label done = new Label();
+            mv.visitFieldInsn(GETSTATIC, owner, ClassEmitter.VECTOR_FLAG, "Z");
+            mv.visitJumpInsn(IFEQ, scalar);
+            choose.vector().forEach(this::statement);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(scalar);
+            choose.scalar().forEach(this::statement);
+            mv.visitLabel(done);
         } else {
             throw new CompilerBug("statement " + s);
         }

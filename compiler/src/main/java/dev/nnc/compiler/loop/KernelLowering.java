@@ -5,8 +5,10 @@ import dev.nnc.compiler.ir.*;
 import dev.nnc.compiler.loop.Loop.*;
 import dev.nnc.compiler.source.CompilerBug;
 
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static dev.nnc.compiler.loop.Loop.*;
 
@@ -18,27 +20,65 @@ import static dev.nnc.compiler.loop.Loop.*;
  */
 public final class KernelLowering {
     private final Buffers buffers;
+    private final List<VectorMatMul> vectorKernels;
 
-    public KernelLowering(Buffers buffers) {
+    /** {@code vectorKernels}: where to add the Vector API products, or null for scalar code only. */
+    public KernelLowering(Buffers buffers, List<VectorMatMul> vectorKernels) {
         this.buffers = buffers;
+        this.vectorKernels = vectorKernels;
     }
 
-    public List<Stmt> lower(Kernel kernel) {
-        if (kernel instanceof Kernel.Pointwise p) return pointwise(p);
+    /** The loop nest of a kernel; {@code name} is the method it becomes. */
+    public List<Stmt> lower(Kernel kernel, String name) {
+        if (kernel instanceof Kernel.Pointwise p) {
+            Optional<VectorMatMul> product = vectorKernels == null ? Optional.empty() : vectorProduct(p, name);
+            if (product.isEmpty()) return pointwise(p, false);
+            vectorKernels.add(product.get());
+            Node mm = p.fused().stream().filter(n -> n.op() instanceof Op.MatMul).findFirst().orElseThrow();
+            List<Stmt> vector = new ArrayList<>();
+            vector.add(new VectorCall(product.get().name(), buffers.name(mm.input(0)), buffers.name(mm.input(1)),
+                    buffers.name(p.output())));
+            if (p.fused().size() > 1) vector.addAll(pointwise(p, true));
+            return List.of(new Choose(vector, pointwise(p, false)));
+        }
         if (kernel instanceof Kernel.Update u) return UpdateLowering.lower(u);
         return reduction(kernel.output());
     }
 
     // ---- element-wise kernels with an optional matmul ----
 
-    private List<Stmt> pointwise(Kernel.Pointwise kernel) {
+    /** The Vector API form of the kernel's matmul, when it has one of the forms the helper class computes. */
+    private static Optional<VectorMatMul> vectorProduct(Kernel.Pointwise kernel, String name) {
+        for (Node n : kernel.fused()) {
+            if (!(n.op() instanceof Op.MatMul m)) continue;
+            Shape a = n.input(0).shape();
+            Shape b = n.input(1).shape();
+            String method = name + "_matmul";
+            if (!m.transposeA() && m.transposeB()) {
+                return Optional.of(new VectorMatMul(method, true, false, a.rows(), b.rows(), a.columns()));
+            } else if (!m.transposeA()) {
+                return Optional.of(new VectorMatMul(method, false, false, a.rows(), b.columns(), a.columns()));
+            } else if (!m.transposeB()) {
+                return Optional.of(new VectorMatMul(method, false, true, a.columns(), b.columns(), a.rows()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The element-wise loop; when {@code productInOutput} the matmul was already
+     * computed into the output buffer and this is only its epilogue.
+     */
+    private List<Stmt> pointwise(Kernel.Pointwise kernel, boolean productInOutput) {
         Node out = kernel.output();
         Shape shape = out.shape();
         Index rows = shape.batched() ? ROWS : c(shape.rows());
         int columns = shape.columns();
         List<Stmt> body = new ArrayList<>();
         for (Node n : kernel.fused()) {
-            if (n.op() instanceof Op.MatMul) {
+            if (n.op() instanceof Op.MatMul && productInOutput) {
+                body.add(set(local(n), new Load(buffers.name(out), add(mul(v("r"), c(columns)), v("j")))));
+            } else if (n.op() instanceof Op.MatMul) {
                 body.addAll(matMul(n));
             } else {
                 body.add(set(local(n), formula(n, kernel.fused())));

@@ -118,6 +118,15 @@ public final class Loop {
 
     public record Store(String array, Index index, Value value) implements Stmt {}
 
+    /**
+     * {@code helper.method(a, b, out, n)}: a matrix product of the Vector API helper
+     * class (see {@link dev.nnc.compiler.emit.VectorMatMul}).
+     */
+    public record VectorCall(String method, String a, String b, String out) implements Stmt {}
+
+    /** The vector statements when the Vector API is available at run time, else the scalar ones. */
+    public record Choose(List<Stmt> vector, List<Stmt> scalar) implements Stmt {}
+
     public static Stmt loop(String var, Index to, Stmt... body) {
         return new For(var, c(0), to, List.of(body));
     }

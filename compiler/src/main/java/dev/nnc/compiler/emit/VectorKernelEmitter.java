@@ -1,0 +1,391 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.compiler.loop.VectorMatMul;
+import dev.nnc.compiler.source.CompilerBug;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+import java.util.List;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * The helper class of a model's Vector API matrix products, kept apart so that the
+ * model class loads and runs its scalar loops on a JVM without jdk.incubator.vector.
+ * Each product is a loop over register tiles: 4 rows by 2 columns of dot-product
+ * accumulators, or 4 rows by 2 vectors of axpy accumulators, with scalar edges.
+ */
+public final class VectorKernelEmitter {
+    static final String VECTOR = "jdk/incubator/vector/FloatVector";
+    private static final String VECTOR_DESC = "L" + VECTOR + ";";
+    private static final String SPECIES_DESC = "Ljdk/incubator/vector/VectorSpecies;";
+    private static final String ROOT_VECTOR_DESC = "Ljdk/incubator/vector/Vector;";
+    private static final int TILE_ROWS = 4;
+    private static final int TILE_COLUMNS = 2;
+
+    private final String owner;
+    private MethodVisitor mv;
+    private int nextLocal;
+
+    private VectorKernelEmitter(String owner) {
+        this.owner = owner;
+    }
+
+    public static byte[] emit(String helperName, List<VectorMatMul> kernels) {
+        return new VectorKernelEmitter(helperName).emitClass(kernels);
+    }
+
+    private byte[] emitClass(List<VectorMatMul> kernels) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", null);
+        cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "S", SPECIES_DESC, null, null).visitEnd();
+        cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "L", "I", null, null).visitEnd();
+        mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitFieldInsn(GETSTATIC, VECTOR, "SPECIES_PREFERRED", SPECIES_DESC);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(PUTSTATIC, owner, "S", SPECIES_DESC);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
+        mv.visitFieldInsn(PUTSTATIC, owner, "L", "I");
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        for (VectorMatMul k : kernels) {
+            mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, k.name(), "([F[F[FI)V", null, null);
+            mv.visitCode();
+            nextLocal = 4;
+            if (k.dot()) dot(k);
+            else axpy(k);
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    // ---- small helpers over locals, constants and loops ----
+
+    private static final int A = 0;
+    private static final int B = 1;
+    private static final int C = 2;
+    private static final int ROWS = 3;
+
+    private int local(int slots) {
+        int l = nextLocal;
+        nextLocal += slots;
+        return l;
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    /** Pushes a dimension: a constant, or the rows argument for the batch. */
+    private void dim(int d) {
+        if (d < 0) mv.visitVarInsn(ILOAD, ROWS);
+        else push(d);
+    }
+
+    private void lanes() {
+        mv.visitFieldInsn(GETSTATIC, owner, "L", "I");
+    }
+
+    private void species() {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
+    }
+
+    private void zero() {
+        species();
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "zero", "(" + SPECIES_DESC + ")" + VECTOR_DESC, false);
+    }
+
+    /** fromArray(S, array, index) where index is on the stack after the call to emitIndex. */
+    private void load(int array, Runnable index) {
+        species();
+        mv.visitVarInsn(ALOAD, array);
+        index.run();
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI)" + VECTOR_DESC, false);
+    }
+
+    /** acc = a.fma(b, acc) for vector locals. */
+    private void fma(int a, int b, int acc) {
+        mv.visitVarInsn(ALOAD, a);
+        mv.visitVarInsn(ALOAD, b);
+        mv.visitVarInsn(ALOAD, acc);
+        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "fma", "(" + ROOT_VECTOR_DESC + ROOT_VECTOR_DESC + ")" + VECTOR_DESC, false);
+        mv.visitVarInsn(ASTORE, acc);
+    }
+
+    /** Pushes local * constant-or-rows + other ... as an int expression built by the caller. */
+    private void mulAdd(int var, int factor, int plus) {
+        mv.visitVarInsn(ILOAD, var);
+        dim(factor);
+        mv.visitInsn(IMUL);
+        if (plus >= 0) {
+            mv.visitVarInsn(ILOAD, plus);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    private void addConstant(int offset) {
+        if (offset != 0) {
+            push(offset);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    /** while (var + step <= bound) { body; var += step } where bound is pushed by {@code bound}. */
+    private void loopWhile(int var, Runnable step, Runnable bound, Runnable body) {
+        Label test = new Label();
+        Label end = new Label();
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, var);
+        step.run();
+        mv.visitInsn(IADD);
+        bound.run();
+        mv.visitJumpInsn(IF_ICMPGT, end);
+        body.run();
+        mv.visitVarInsn(ILOAD, var);
+        step.run();
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, var);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(end);
+    }
+
+    private Runnable constant(int v) {
+        return () -> push(v);
+    }
+
+    private void setInt(int var, int value) {
+        push(value);
+        mv.visitVarInsn(ISTORE, var);
+    }
+
+    // ---- dot form: c[i][j] = a[i][:] . b[j][:] ----
+
+    private void dot(VectorMatMul k) {
+        CompilerBug.check(k.k() >= 0 && k.n() >= 0, "dot product with a batch inner or column dimension: " + k);
+        int i = local(1);
+        int j = local(1);
+        int kk = local(1);
+        int kBound = local(1);
+        // kBound = K - K % L: the part of each row that whole vectors cover
+        push(k.k());
+        push(k.k());
+        lanes();
+        mv.visitInsn(IREM);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, kBound);
+        setInt(i, 0);
+        for (int rows : new int[]{TILE_ROWS, 1}) {
+            loopWhile(i, constant(rows), () -> dim(k.m()), () -> {
+                setInt(j, 0);
+                loopWhile(j, constant(TILE_COLUMNS), constant(k.n()), () -> dotTile(k, rows, TILE_COLUMNS, i, j, kk, kBound));
+                loopWhile(j, constant(1), constant(k.n()), () -> dotTile(k, rows, 1, i, j, kk, kBound));
+            });
+        }
+    }
+
+    private void dotTile(VectorMatMul k, int rows, int cols, int i, int j, int kk, int kBound) {
+        int[][] acc = new int[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                acc[r][c] = local(1);
+                zero();
+                mv.visitVarInsn(ASTORE, acc[r][c]);
+            }
+        }
+        int[] a = new int[rows];
+        int[] b = new int[cols];
+        for (int r = 0; r < rows; r++) a[r] = local(1);
+        for (int c = 0; c < cols; c++) b[c] = local(1);
+        setInt(kk, 0);
+        loopWhile(kk, this::lanes, () -> mv.visitVarInsn(ILOAD, kBound), () -> {
+            for (int r = 0; r < rows; r++) {
+                int row = r;
+                load(A, () -> { rowStart(i, row, k.k()); mv.visitVarInsn(ILOAD, kk); mv.visitInsn(IADD); });
+                mv.visitVarInsn(ASTORE, a[r]);
+            }
+            for (int c = 0; c < cols; c++) {
+                int col = c;
+                load(B, () -> { rowStart(j, col, k.k()); mv.visitVarInsn(ILOAD, kk); mv.visitInsn(IADD); });
+                mv.visitVarInsn(ASTORE, b[c]);
+            }
+            for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) fma(a[r], b[c], acc[r][c]);
+        });
+        int sum = local(1);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                mv.visitVarInsn(ALOAD, acc[r][c]);
+                mv.visitFieldInsn(GETSTATIC, "jdk/incubator/vector/VectorOperators", "ADD",
+                        "Ljdk/incubator/vector/VectorOperators$Associative;");
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "reduceLanes", "(Ljdk/incubator/vector/VectorOperators$Associative;)F", false);
+                mv.visitVarInsn(FSTORE, sum);
+                // the scalar tail of k
+                int t = local(1);
+                mv.visitVarInsn(ILOAD, kBound);
+                mv.visitVarInsn(ISTORE, t);
+                int row = r;
+                int col = c;
+                loopWhile(t, constant(1), constant(k.k()), () -> {
+                    mv.visitVarInsn(FLOAD, sum);
+                    mv.visitVarInsn(ALOAD, A);
+                    rowStart(i, row, k.k());
+                    mv.visitVarInsn(ILOAD, t);
+                    mv.visitInsn(IADD);
+                    mv.visitInsn(FALOAD);
+                    mv.visitVarInsn(ALOAD, B);
+                    rowStart(j, col, k.k());
+                    mv.visitVarInsn(ILOAD, t);
+                    mv.visitInsn(IADD);
+                    mv.visitInsn(FALOAD);
+                    mv.visitInsn(FMUL);
+                    mv.visitInsn(FADD);
+                    mv.visitVarInsn(FSTORE, sum);
+                });
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ILOAD, i);
+                addConstant(r);
+                push(k.n());
+                mv.visitInsn(IMUL);
+                mv.visitVarInsn(ILOAD, j);
+                mv.visitInsn(IADD);
+                addConstant(c);
+                mv.visitVarInsn(FLOAD, sum);
+                mv.visitInsn(FASTORE);
+            }
+        }
+    }
+
+    /** Pushes (var + offset) * width. */
+    private void rowStart(int var, int offset, int width) {
+        mv.visitVarInsn(ILOAD, var);
+        addConstant(offset);
+        dim(width);
+        mv.visitInsn(IMUL);
+    }
+
+    // ---- axpy form: c[i][:] = sum_k a(i, k) b[k][:] ----
+
+    private void axpy(VectorMatMul k) {
+        CompilerBug.check(k.n() >= 0, "axpy product with batch columns: " + k);
+        int i = local(1);
+        int j = local(1);
+        int kk = local(1);
+        setInt(i, 0);
+        for (int rows : new int[]{TILE_ROWS, 1}) {
+            loopWhile(i, constant(rows), () -> dim(k.m()), () -> {
+                setInt(j, 0);
+                for (int vectors : new int[]{TILE_COLUMNS, 1}) {
+                    loopWhile(j, () -> { lanes(); push(vectors); mv.visitInsn(IMUL); }, constant(k.n()),
+                            () -> axpyTile(k, rows, vectors, i, j, kk));
+                }
+                loopWhile(j, constant(1), constant(k.n()), () -> axpyColumn(k, rows, i, j, kk));
+            });
+        }
+    }
+
+    /** Pushes a(i + r, kk). */
+    private void aElement(VectorMatMul k, int i, int r, int kk) {
+        mv.visitVarInsn(ALOAD, A);
+        if (k.transposeA()) {
+            mv.visitVarInsn(ILOAD, kk);
+            dim(k.m());
+            mv.visitInsn(IMUL);
+            mv.visitVarInsn(ILOAD, i);
+            mv.visitInsn(IADD);
+            addConstant(r);
+        } else {
+            rowStart(i, r, k.k());
+            mv.visitVarInsn(ILOAD, kk);
+            mv.visitInsn(IADD);
+        }
+        mv.visitInsn(FALOAD);
+    }
+
+    private void axpyTile(VectorMatMul k, int rows, int vectors, int i, int j, int kk) {
+        int[][] acc = new int[rows][vectors];
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                acc[r][v] = local(1);
+                zero();
+                mv.visitVarInsn(ASTORE, acc[r][v]);
+            }
+        }
+        int[] b = new int[vectors];
+        for (int v = 0; v < vectors; v++) b[v] = local(1);
+        int a = local(1);
+        setInt(kk, 0);
+        loopWhile(kk, constant(1), () -> dim(k.k()), () -> {
+            for (int v = 0; v < vectors; v++) {
+                int vector = v;
+                load(B, () -> { mulAdd(kk, k.n(), j); vectorOffset(vector); });
+                mv.visitVarInsn(ASTORE, b[v]);
+            }
+            for (int r = 0; r < rows; r++) {
+                species();
+                aElement(k, i, r, kk);
+                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+                mv.visitVarInsn(ASTORE, a);
+                for (int v = 0; v < vectors; v++) fma(a, b[v], acc[r][v]);
+            }
+        });
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                mv.visitVarInsn(ALOAD, acc[r][v]);
+                mv.visitVarInsn(ALOAD, C);
+                rowStart(i, r, k.n());
+                mv.visitVarInsn(ILOAD, j);
+                mv.visitInsn(IADD);
+                vectorOffset(v);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "intoArray", "([FI)V", false);
+            }
+        }
+    }
+
+    /** Adds v * L to the int on the stack. */
+    private void vectorOffset(int v) {
+        if (v == 0) return;
+        lanes();
+        push(v);
+        mv.visitInsn(IMUL);
+        mv.visitInsn(IADD);
+    }
+
+    /** One column j of `rows` rows, in scalar code: the edge the vectors do not cover. */
+    private void axpyColumn(VectorMatMul k, int rows, int i, int j, int kk) {
+        int sum = local(1);
+        for (int r = 0; r < rows; r++) {
+            mv.visitInsn(FCONST_0);
+            mv.visitVarInsn(FSTORE, sum);
+            setInt(kk, 0);
+            int row = r;
+            loopWhile(kk, constant(1), () -> dim(k.k()), () -> {
+                mv.visitVarInsn(FLOAD, sum);
+                aElement(k, i, row, kk);
+                mv.visitVarInsn(ALOAD, B);
+                mulAdd(kk, k.n(), j);
+                mv.visitInsn(FALOAD);
+                mv.visitInsn(FMUL);
+                mv.visitInsn(FADD);
+                mv.visitVarInsn(FSTORE, sum);
+            });
+            mv.visitVarInsn(ALOAD, C);
+            rowStart(i, r, k.n());
+            mv.visitVarInsn(ILOAD, j);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(FLOAD, sum);
+            mv.visitInsn(FASTORE);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.nnc.compiler.loop;
+
+/**
+ * One matrix product for the Vector API helper class, as a static method
+ * {@code name(float[] a, float[] b, float[] c, int rows)} writing c = a' · b'.
+ * A dimension of -1 is the batch, given at run time as {@code rows}.
+ *
+ * <p>{@code dot}: c[i][j] = sum_k a[i][k] b[j][k] (b transposed: both rows contiguous
+ * in k, so each element is a dot product). Otherwise the axpy form
+ * c[i][j] = sum_k a(i, k) b[k][j], with a(i, k) = a[k][i] when {@code transposeA}:
+ * rows of b are added into rows of c.
+ */
+public record VectorMatMul(String name, boolean dot, boolean transposeA, int m, int n, int k) {}
