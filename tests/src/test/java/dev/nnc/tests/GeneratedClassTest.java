@@ -27,10 +27,13 @@ class GeneratedClassTest {
         var model = Frontend.check(SourceFile.read(Path.of(file)));
         for (boolean doublePrecision : new boolean[]{false, true}) {
             CompiledModel compiled = Compiler.compile(model, doublePrecision);
-            StringWriter problems = new StringWriter();
-            CheckClassAdapter.verify(new ClassReader(compiled.classFile()), getClass().getClassLoader(), false,
-                    new PrintWriter(problems));
-            assertEquals("", problems.toString(), file + (doublePrecision ? " (double)" : ""));
+            for (var c : compiled.classes().entrySet()) {
+                StringWriter problems = new StringWriter();
+                CheckClassAdapter.verify(new ClassReader(c.getValue()), getClass().getClassLoader(), false,
+                        new PrintWriter(problems));
+                assertEquals("", problems.toString(), c.getKey() + (doublePrecision ? " (double)" : ""));
+            }
+            assertEquals(doublePrecision ? 1 : 2, compiled.classes().size(), "the model class and its vector helper");
             assertFalse(compiled.trainingKernels().isEmpty());
         }
     }

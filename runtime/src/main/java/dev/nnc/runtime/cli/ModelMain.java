@@ -23,6 +23,7 @@ import java.util.jar.Manifest;
 public final class ModelMain {
 
     public static void main(String[] args) {
+        relaunchWithVectorApi(args);
         CommandLine cli = new CommandLine(new ModelMain());
         ModelClass model = loadModel();
         cli.setCommandName(model.spec().name());
@@ -31,6 +32,33 @@ public final class ModelMain {
         ((Predict) cli.getSubcommands().get("predict").getCommand()).model = model;
         cli.setExecutionExceptionHandler(ModelMain::handle);
         System.exit(cli.execute(args));
+    }
+
+    /**
+     * `java -jar Model.jar` cannot name the incubator module itself, so the jar starts
+     * a second JVM that does, once, and exits with its status. -Dnnc.vector=false
+     * keeps the first JVM (and the scalar loops).
+     */
+    private static void relaunchWithVectorApi(String[] args) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                || System.getProperty("nnc.relaunched") != null || "false".equals(System.getProperty("nnc.vector"))) {
+            return;
+        }
+        try {
+            Path jar = Path.of(ModelMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!jar.toString().endsWith(".jar")) return;
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules", "jdk.incubator.vector", "-Dnnc.relaunched=true",
+                    "-cp", jar.toString(), ModelMain.class.getName()));
+            command.addAll(java.util.List.of(args));
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            System.exit(p.waitFor());
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            // no second JVM: the scalar loops it is, as the model class will say
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
