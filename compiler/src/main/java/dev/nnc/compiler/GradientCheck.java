@@ -33,6 +33,12 @@ public final class GradientCheck {
     private GradientCheck() {}
 
     public static Report run(CheckedModel model, int samples, int maxEntriesPerTensor, long seed) {
+        return run(model, samples, maxEntriesPerTensor, seed, null);
+    }
+
+    /** With {@code data} (inputs already scaled), its first rows are the samples; otherwise random ones. */
+    public static Report run(CheckedModel model, int samples, int maxEntriesPerTensor, long seed,
+                             dev.nnc.runtime.data.Dataset data) {
         CompiledModel compiled = Compiler.compile(model, true);
         ModelSpec spec = compiled.spec();
         try {
@@ -47,13 +53,25 @@ public final class GradientCheck {
             double[][] grads = (double[][]) lookup.findVirtual(type, "parameterGradients", MethodType.methodType(double[][].class))
                     .bindTo(net).invoke();
 
+            // Weights at the scale training starts from (so the loss, and the rounding error of
+            // the differences, stay small), biases small but not zero.
             Rng rng = new Rng(seed);
-            for (double[] p : parameters) {
-                for (int i = 0; i < p.length; i++) p[i] = rng.nextGaussian() * 0.5;
+            for (int t = 0; t < parameters.length; t++) {
+                ModelSpec.ParameterSpec p = spec.parameters().get(t);
+                double limit = p.init() == ModelSpec.Init.ZEROS ? 0.1 : Math.sqrt(6.0 / (p.fanIn() + p.fanOut()));
+                for (int i = 0; i < parameters[t].length; i++) parameters[t][i] = limit * (2 * rng.nextDouble() - 1);
             }
             double[] x = new double[samples * spec.inputWidth()];
-            for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
-            double[] y = targets(spec, samples, rng);
+            double[] y;
+            if (data != null) {
+                samples = Math.min(samples, data.rows());
+                for (int i = 0; i < samples * spec.inputWidth(); i++) x[i] = data.x()[i];
+                y = new double[samples * spec.targetWidth()];
+                for (int i = 0; i < y.length; i++) y[i] = data.y()[i];
+            } else {
+                for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
+                y = targets(spec, samples, rng);
+            }
 
             double loss = (double) gradients.invoke(x, y, samples);
             List<TensorResult> results = new ArrayList<>();

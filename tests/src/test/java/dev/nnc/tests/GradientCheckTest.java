@@ -29,6 +29,7 @@ class GradientCheckTest {
             "residual sum                    | class[2]  | ((x -> dense(4) -> tanh) + (x -> dense(4) -> tanh -> dense(4))) -> dense(2) -> softmax | cross_entropy",
             "shared tensor used twice        | real[4]   | (x -> dense(4) -> tanh) + (x -> dense(4) -> tanh)  | mse",
             "dropout is off when checking    | class[3]  | x -> dense(6) -> relu -> dropout(0.5) -> dense(3) -> softmax | cross_entropy",
+            "perceptron criterion            | binary    | x -> dense(1) -> step                              | perceptron",
     })
     void backwardPassIsTheDerivative(String name, String target, String network, String loss) {
         String program = """

@@ -37,6 +37,8 @@ public final class Differentiator {
                     g.add(new Op.LossGrad(((Op.LossValue) n.op()).loss()), n.input(0), n.input(1)), null}),
             Map.entry(Op.SoftmaxCrossEntropy.class, (n, dy, g) -> new Node[]{
                     g.add(new Op.SoftmaxCrossEntropyGrad(), g.add(new Op.Softmax(), n.input(0)), n.input(1)), null}),
+            Map.entry(Op.PerceptronCriterion.class, (n, dy, g) -> new Node[]{
+                    g.add(new Op.PerceptronGrad(), g.add(new Op.Act(Activation.STEP, 0), n.input(0)), n.input(1)), null}),
             Map.entry(Op.SigmoidBinaryCrossEntropy.class, (n, dy, g) -> new Node[]{
                     g.add(new Op.SigmoidBinaryCrossEntropyGrad(),
                             g.add(new Op.Act(Activation.SIGMOID, 0), n.input(0)), n.input(1)), null}));

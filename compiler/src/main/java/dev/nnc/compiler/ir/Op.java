@@ -125,6 +125,15 @@ public sealed interface Op {
         public Shape shape(List<Shape> in) { return Shape.SCALAR; }
     }
 
+    /**
+     * The perceptron criterion of step(z): mean(max(0, -(2t - 1) z)), whose gradient at z
+     * is (step(z) - t) / B, which makes gradient descent the perceptron rule.
+     */
+    record PerceptronCriterion() implements Op {
+        public int arity() { return 2; }
+        public Shape shape(List<Shape> in) { return Shape.SCALAR; }
+    }
+
     // ---- backward ----
 
     /** f'(x) of an activation, written in terms of its output y = f(x). */
@@ -171,6 +180,14 @@ public sealed interface Op {
 
     /** (sigmoid - target) / B from the sigmoid output: the gradient at the logits. */
     record SigmoidBinaryCrossEntropyGrad() implements Op {
+        public int arity() { return 2; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    /** (step(z) - target) / B from the step's output. */
+    record PerceptronGrad() implements Op {
         public int arity() { return 2; }
         public boolean elementwise() { return true; }
         public boolean differentiable() { return false; }

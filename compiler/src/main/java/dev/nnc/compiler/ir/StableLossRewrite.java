@@ -7,7 +7,8 @@ import java.util.Map;
  * Rewrites a loss on a squashed output into the numerically stable form on the logits,
  * whatever the user wrote: cross_entropy(softmax(z)) becomes log-sum-exp(z) - z[t],
  * and binary_cross_entropy(sigmoid(z)) becomes softplus(z) - t z. Finite for logits
- * of any size, and their gradients are simply p - t.
+ * of any size, and their gradients are simply p - t. In the same way perceptron(step(z))
+ * becomes the perceptron criterion on z, whose gradient is the perceptron rule.
  */
 public final class StableLossRewrite {
     private StableLossRewrite() {}
@@ -30,6 +31,9 @@ public final class StableLossRewrite {
         }
         if (kind == Loss.BINARY_CROSS_ENTROPY && prediction.op() instanceof Op.Act a && a.activation() == Activation.SIGMOID) {
             return out.add(new Op.SigmoidBinaryCrossEntropy(), copies.get(prediction.input(0)), target);
+        }
+        if (kind == Loss.PERCEPTRON && prediction.op() instanceof Op.Act a && a.activation() == Activation.STEP) {
+            return out.add(new Op.PerceptronCriterion(), copies.get(prediction.input(0)), target);
         }
         return out.copy(loss, copies);
     }

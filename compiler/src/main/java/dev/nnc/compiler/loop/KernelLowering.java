@@ -138,7 +138,7 @@ public final class KernelLowering {
             Value label = new Load(buffers.name(n.input(1)), v("r"));
             return div(minus(a, select(CmpOp.EQ, label, new IndexValue(v("j")), k(1), k(0))), batch);
         }
-        if (op instanceof Op.SigmoidBinaryCrossEntropyGrad) {
+        if (op instanceof Op.SigmoidBinaryCrossEntropyGrad || op instanceof Op.PerceptronGrad) {
             return div(minus(a, element(n.input(1), v("r"), v("j"))), batch);
         }
         throw new CompilerBug("no element-wise formula for " + op);
@@ -152,7 +152,8 @@ public final class KernelLowering {
         if (op instanceof Op.SoftmaxGrad) return softmaxGrad(n);
         if (op instanceof Op.SumRows) return sumRows(n);
         if (op instanceof Op.DropoutMask d) return mask(n, d);
-        if (op instanceof Op.LossValue || op instanceof Op.SoftmaxCrossEntropy || op instanceof Op.SigmoidBinaryCrossEntropy) {
+        if (op instanceof Op.LossValue || op instanceof Op.SoftmaxCrossEntropy || op instanceof Op.SigmoidBinaryCrossEntropy
+                || op instanceof Op.PerceptronCriterion) {
             return loss(n);
         }
         throw new CompilerBug("no kernel for " + op);
@@ -228,6 +229,10 @@ public final class KernelLowering {
             Value t = element(target, v("r"), v("j"));
             row.add(loop("j", c(w), set("total", plus(new Var("total"),
                     minus(Formulas.activation(Activation.SOFTPLUS, 0, p), times(t, p))))));
+        } else if (op instanceof Op.PerceptronCriterion) {
+            Value t = element(target, v("r"), v("j"));
+            row.add(loop("j", c(w), set("total", plus(new Var("total"),
+                    new Bin(BinOp.MAX, k(0), times(k(-1), times(minus(times(k(2), t), k(1)), p)))))));
         } else {
             Loss loss = ((Op.LossValue) op).loss();
             Value t = loss == Loss.CROSS_ENTROPY ? isLabel : element(target, v("r"), v("j"));
