@@ -11,6 +11,7 @@ import dev.nnc.compiler.ir.Penalty;
 import dev.nnc.compiler.loop.Buffers;
 import dev.nnc.compiler.loop.KernelLowering;
 import dev.nnc.compiler.loop.Loop;
+import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
 
 import java.util.*;
@@ -26,6 +27,7 @@ final class Backend {
     private final Map<String, ClassPlan.Buffer> buffers = new LinkedHashMap<>();
     private final List<String> descriptions = new ArrayList<>();
     private List<VectorMatMul> vectorKernels;
+    private List<VectorLoop> vectorLoops;
 
     record Plan(ClassPlan classPlan, List<String> inferenceKernels, List<String> trainingKernels) {}
 
@@ -37,6 +39,7 @@ final class Backend {
     private Plan build(String className, boolean doublePrecision, String specJson, Graph inference, Graph training,
                        Optimizer optimizer, Penalty penalty) {
         vectorKernels = doublePrecision ? null : new ArrayList<>();
+        vectorLoops = doublePrecision ? null : new ArrayList<>();
         List<String> names = inference.parameters().stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
         for (int i = 0; i < names.size(); i++) {
             Node p = inference.parameters().get(i);
@@ -62,7 +65,8 @@ final class Backend {
         ClassPlan plan = new ClassPlan(className, doublePrecision, specJson, List.copyOf(buffers.values()), names.size(),
                 functions, predict, evaluate, train, update,
                 inferenceNames.name(inference.output()), trainingNames.name(training.output()),
-                vectorKernels == null ? List.of() : List.copyOf(vectorKernels));
+                vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
+                vectorLoops == null ? List.of() : List.copyOf(vectorLoops));
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
@@ -70,7 +74,7 @@ final class Backend {
     }
 
     private List<String> lower(String phase, List<Kernel> kernels, Buffers names) {
-        KernelLowering lowering = new KernelLowering(names, vectorKernels);
+        KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops);
         List<String> calls = new ArrayList<>();
         for (Kernel k : kernels) {
             for (Node n : k.fused()) allocate(n, names);

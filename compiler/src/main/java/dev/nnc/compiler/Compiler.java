@@ -41,9 +41,9 @@ public final class Compiler {
                 inference, training, model.optimizer(), model.penalty());
         byte[] classFile = ClassEmitter.emit(plan.classPlan());
         java.util.Map<String, byte[]> helpers = new java.util.LinkedHashMap<>();
-        if (!plan.classPlan().vectorKernels().isEmpty()) {
-            helpers.put(plan.classPlan().helperClassName().replace('/', '.'),
-                    VectorKernelEmitter.emit(plan.classPlan().helperClassName(), plan.classPlan().vectorKernels()));
+        if (plan.classPlan().hasVectorCode()) {
+            helpers.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
+                    plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
         }
         return new CompiledModel(className, classFile, spec, plan.inferenceKernels(), plan.trainingKernels(), helpers);
     }

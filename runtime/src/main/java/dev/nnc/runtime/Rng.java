@@ -13,6 +13,7 @@ public final class Rng {
 
     public void setSeed(long seed) {
         this.state = seed;
+        this.hasSpare = false;
     }
 
     public long nextLong() {
@@ -32,11 +33,27 @@ public final class Rng {
         return (int) ((nextLong() >>> 33) * bound >>> 31);
     }
 
-    /** Standard normal, by Box-Muller. */
+    private double spare;
+    private boolean hasSpare;
+
+    /** Standard normal, by Marsaglia's polar method: two per logarithm, the second kept for the next call. */
     public double nextGaussian() {
-        double u = 1 - nextDouble();
-        double v = nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        if (hasSpare) {
+            hasSpare = false;
+            return spare;
+        }
+        double u;
+        double v;
+        double s;
+        do {
+            u = 2 * nextDouble() - 1;
+            v = 2 * nextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double factor = Math.sqrt(-2 * Math.log(s) / s);
+        spare = v * factor;
+        hasSpare = true;
+        return u * factor;
     }
 
     /** Fisher-Yates. */

@@ -38,4 +38,19 @@ class RngTest {
         }
         assertEquals(0.5, sum / 10000, 0.02);
     }
+
+    @Test
+    void gaussiansHaveMeanZeroAndVarianceOne() {
+        Rng r = new Rng(11);
+        double sum = 0;
+        double squares = 0;
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            double g = r.nextGaussian();
+            sum += g;
+            squares += g * g;
+        }
+        assertEquals(0, sum / n, 0.01);
+        assertEquals(1, squares / n, 0.01);
+    }
 }

@@ -56,6 +56,13 @@ class VectorPathTest {
             float[][] gs = scalar.parameterGradients();
             float[][] gv = vector.parameterGradients();
             for (int t = 0; t < gs.length; t++) assertArrayEquals(gs[t], gv[t], 1e-5f, "rows " + rows + ", tensor " + t);
+            for (int step = 0; step < 3; step++) {
+                scalar.update(0.01);
+                vector.update(0.01);
+            }
+            float[][] ps = scalar.parameters();
+            float[][] pv = vector.parameters();
+            for (int t = 0; t < ps.length; t++) assertArrayEquals(ps[t], pv[t], 1e-5f, "updated tensor " + t);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class ClassEmitter {
         org.objectweb.asm.Label off = new org.objectweb.asm.Label();
         org.objectweb.asm.Label missing = new org.objectweb.asm.Label();
         org.objectweb.asm.Label done = new org.objectweb.asm.Label();
-        if (plan.vectorKernels().isEmpty() || plan.doublePrecision()) {
+        if (!plan.hasVectorCode() || plan.doublePrecision()) {
             mv.visitJumpInsn(GOTO, off);
         } else {
             mv.visitLdcInsn("nnc.vector");

@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.compiler.loop.Loop;
+import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
 
 import java.util.List;
@@ -26,7 +27,13 @@ public record ClassPlan(
         List<String> update,
         String inferenceOutput,
         String trainingOutput,
-        List<VectorMatMul> vectorKernels) {
+        List<VectorMatMul> vectorKernels,
+        List<VectorLoop> vectorLoops) {
+
+    /** Whether there is a Vector API helper class. */
+    public boolean hasVectorCode() {
+        return !vectorKernels.isEmpty() || !vectorLoops.isEmpty();
+    }
 
     /** The class of the Vector API products, beside the model class. */
     public String helperClassName() {

@@ -66,6 +66,8 @@ final class LoopEmitter {
                 arraysOf(set.value(), out);
             } else if (s instanceof VectorCall call) {
                 out.addAll(List.of(call.a(), call.b(), call.out()));
+            } else if (s instanceof VectorLoopCall call) {
+                out.addAll(call.loop().arrays());
             } else if (s instanceof Choose choose) {
                 arraysOf(choose.vector(), out);
                 arraysOf(choose.scalar(), out);
@@ -93,20 +95,8 @@ final class LoopEmitter {
         if (s instanceof For f) {
             loop(f);
         } else if (s instanceof Assign set) {
-            if (scalarFields.contains(set.var())) {
-                mv.visitVarInsn(ALOAD, 0);
-                value(set.value());
-                mv.visitFieldInsn(PUTFIELD, owner, set.var(), "D");
-            } else {
-                value(set.value());
-                Integer slot = doubles.get(set.var());
-                if (slot == null) {
-                    slot = nextLocal;
-                    nextLocal += 2;
-                    doubles.put(set.var(), slot);
-                }
-                mv.visitVarInsn(DSTORE, slot);
-            }
+            value(set.value());
+            storeDouble(set.var());
         } else if (s instanceof Store st) {
             mv.visitVarInsn(ALOAD, array(st.array()));
             index(st.index());
@@ -121,6 +111,12 @@ final class LoopEmitter {
             for (String array : List.of(call.a(), call.b(), call.out())) mv.visitVarInsn(ALOAD, array(array));
             mv.visitVarInsn(ILOAD, 1);
             mv.visitMethodInsn(INVOKESTATIC, helper, call.method(), "([F[F[FI)V", false);
+        } else if (s instanceof VectorLoopCall call) {
+            for (String array : call.loop().arrays()) mv.visitVarInsn(ALOAD, array(array));
+            for (String scalar : call.loop().scalars()) value(new Var(scalar));
+            mv.visitMethodInsn(INVOKESTATIC, helper, call.loop().name(), call.loop().descriptor(), false);
+            if (call.result() == null) mv.visitInsn(POP2);
+            else storeDouble(call.result());
         } else if (s instanceof Choose choose) {
             Label scalar = new Label();
             Label done = new Label();
@@ -134,6 +130,24 @@ final class LoopEmitter {
         } else {
             throw new CompilerBug("statement " + s);
         }
+    }
+
+    /** Stores the double on the stack into a scalar field or a (new) local. */
+    private void storeDouble(String var) {
+        if (scalarFields.contains(var)) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitInsn(DUP_X2);
+            mv.visitInsn(POP);
+            mv.visitFieldInsn(PUTFIELD, owner, var, "D");
+            return;
+        }
+        Integer slot = doubles.get(var);
+        if (slot == null) {
+            slot = nextLocal;
+            nextLocal += 2;
+            doubles.put(var, slot);
+        }
+        mv.visitVarInsn(DSTORE, slot);
     }
 
     private void loop(For f) {

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.emit;
 
+import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
 import dev.nnc.compiler.source.CompilerBug;
 import org.objectweb.asm.ClassWriter;
@@ -32,11 +33,11 @@ public final class VectorKernelEmitter {
         this.owner = owner;
     }
 
-    public static byte[] emit(String helperName, List<VectorMatMul> kernels) {
-        return new VectorKernelEmitter(helperName).emitClass(kernels);
+    public static byte[] emit(String helperName, List<VectorMatMul> kernels, List<VectorLoop> loops) {
+        return new VectorKernelEmitter(helperName).emitClass(kernels, loops);
     }
 
-    private byte[] emitClass(List<VectorMatMul> kernels) {
+    private byte[] emitClass(List<VectorMatMul> kernels, List<VectorLoop> loops) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -63,6 +64,13 @@ public final class VectorKernelEmitter {
             if (k.dot()) dot(k);
             else axpy(k);
             mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        for (VectorLoop loop : loops) {
+            mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, loop.name(), loop.descriptor(), null, null);
+            mv.visitCode();
+            new VectorLoopWriter(mv, owner, loop).write();
             mv.visitMaxs(0, 0);
             mv.visitEnd();
         }

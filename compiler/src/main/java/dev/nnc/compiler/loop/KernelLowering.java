@@ -21,11 +21,16 @@ import static dev.nnc.compiler.loop.Loop.*;
 public final class KernelLowering {
     private final Buffers buffers;
     private final List<VectorMatMul> vectorKernels;
+    private final List<VectorLoop> vectorLoops;
 
-    /** {@code vectorKernels}: where to add the Vector API products, or null for scalar code only. */
-    public KernelLowering(Buffers buffers, List<VectorMatMul> vectorKernels) {
+    /**
+     * {@code vectorKernels} and {@code vectorLoops}: where to add the Vector API products
+     * and loops, or null for scalar code only.
+     */
+    public KernelLowering(Buffers buffers, List<VectorMatMul> vectorKernels, List<VectorLoop> vectorLoops) {
         this.buffers = buffers;
         this.vectorKernels = vectorKernels;
+        this.vectorLoops = vectorLoops;
     }
 
     /** The loop nest of a kernel; {@code name} is the method it becomes. */
@@ -41,11 +46,29 @@ public final class KernelLowering {
             if (p.fused().size() > 1) vector.addAll(pointwise(p, true));
             return List.of(new Choose(vector, pointwise(p, false)));
         }
-        if (kernel instanceof Kernel.Update u) return UpdateLowering.lower(u);
+        if (kernel instanceof Kernel.Update u) return vectorized(UpdateLowering.lower(u), name);
         return reduction(kernel.output());
     }
 
     // ---- element-wise kernels with an optional matmul ----
+
+    /** Offers each top-level loop to the Vector API helper; the scalar statements stay as the fallback. */
+    private List<Stmt> vectorized(List<Stmt> scalar, String name) {
+        if (vectorLoops == null) return scalar;
+        List<Stmt> vector = new ArrayList<>();
+        boolean any = false;
+        for (Stmt s : scalar) {
+            Optional<VectorLoop> loop = VectorLoop.of(name + "_loop" + vectorLoops.size(), s);
+            if (loop.isPresent()) {
+                vectorLoops.add(loop.get());
+                vector.add(new VectorLoopCall(loop.get(), loop.get().reduction()));
+                any = true;
+            } else {
+                vector.add(s);
+            }
+        }
+        return any ? List.of(new Choose(vector, scalar)) : scalar;
+    }
 
     /** The Vector API form of the kernel's matmul, when it has one of the forms the helper class computes. */
     private static Optional<VectorMatMul> vectorProduct(Kernel.Pointwise kernel, String name) {

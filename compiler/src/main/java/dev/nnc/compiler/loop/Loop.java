@@ -124,6 +124,12 @@ public final class Loop {
      */
     public record VectorCall(String method, String a, String b, String out) implements Stmt {}
 
+    /**
+     * Runs a {@link VectorLoop} in the helper class; its result (the reduction, or 0)
+     * goes to {@code result} unless that is null.
+     */
+    public record VectorLoopCall(VectorLoop loop, String result) implements Stmt {}
+
     /** The vector statements when the Vector API is available at run time, else the scalar ones. */
     public record Choose(List<Stmt> vector, List<Stmt> scalar) implements Stmt {}
 

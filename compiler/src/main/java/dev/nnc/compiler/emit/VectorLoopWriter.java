@@ -1,0 +1,206 @@
+package dev.nnc.compiler.emit;
+
+import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.loop.VectorLoop;
+import dev.nnc.compiler.source.CompilerBug;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.objectweb.asm.Opcodes.*;
+
+/**
+ * The body of a {@link VectorLoop} method: whole vectors up to the species' loop bound,
+ * then one masked vector for the rest; locals become vectors, outer scalars broadcasts,
+ * the reduction a vector accumulator summed at the end.
+ */
+final class VectorLoopWriter {
+    private static final String V = VectorKernelEmitter.VECTOR;
+    private static final String VD = "L" + V + ";";
+    private static final String ROOT = "Ljdk/incubator/vector/Vector;";
+    private static final String MASK = "Ljdk/incubator/vector/VectorMask;";
+    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
+    private static final String OPS = "jdk/incubator/vector/VectorOperators";
+
+    private final MethodVisitor mv;
+    private final String owner;
+    private final VectorLoop loop;
+    private final Map<String, Integer> arrays = new HashMap<>();
+    private final Map<String, Integer> vectors = new HashMap<>();
+    private int next;
+    private int index;
+    private int mask = -1;
+    private int accumulator = -1;
+
+    VectorLoopWriter(MethodVisitor mv, String owner, VectorLoop loop) {
+        this.mv = mv;
+        this.owner = owner;
+        this.loop = loop;
+    }
+
+    void write() {
+        for (String a : loop.arrays()) arrays.put(a, next++);
+        Map<String, Integer> scalarSlots = new HashMap<>();
+        for (String s : loop.scalars()) {
+            scalarSlots.put(s, next);
+            next += 2;
+        }
+        for (String s : loop.scalars()) {
+            if (s.equals(loop.reduction())) continue;
+            species();
+            mv.visitVarInsn(DLOAD, scalarSlots.get(s));
+            mv.visitInsn(D2F);
+            mv.visitMethodInsn(INVOKESTATIC, V, "broadcast", "(" + SPECIES + "F)" + VD, false);
+            int slot = next++;
+            mv.visitVarInsn(ASTORE, slot);
+            vectors.put(s, slot);
+        }
+        if (loop.reduction() != null) {
+            accumulator = next++;
+            species();
+            mv.visitMethodInsn(INVOKESTATIC, V, "zero", "(" + SPECIES + ")" + VD, false);
+            mv.visitVarInsn(ASTORE, accumulator);
+        }
+        int size = ((IConst) loop.loop().to()).value();
+        index = next++;
+        int bound = next++;
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, index);
+        species();
+        mv.visitLdcInsn(size);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "loopBound", "(I)I", true);
+        mv.visitVarInsn(ISTORE, bound);
+        Label test = new Label();
+        Label tail = new Label();
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitVarInsn(ILOAD, bound);
+        mv.visitJumpInsn(IF_ICMPGE, tail);
+        body();
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitFieldInsn(GETSTATIC, owner, "L", "I");
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, index);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(tail);
+        Label done = new Label();
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitLdcInsn(size);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        mask = next++;
+        species();
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitLdcInsn(size);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "indexInRange", "(II)" + MASK, true);
+        mv.visitVarInsn(ASTORE, mask);
+        body();
+        mask = -1;
+        mv.visitLabel(done);
+        if (loop.reduction() == null) {
+            mv.visitInsn(DCONST_0);
+        } else {
+            mv.visitVarInsn(ALOAD, accumulator);
+            mv.visitFieldInsn(GETSTATIC, OPS, "ADD", "L" + OPS + "$Associative;");
+            mv.visitMethodInsn(INVOKEVIRTUAL, V, "reduceLanes", "(L" + OPS + "$Associative;)F", false);
+            mv.visitInsn(F2D);
+            mv.visitVarInsn(DLOAD, scalarSlots.get(loop.reduction()));
+            mv.visitInsn(DADD);
+        }
+        mv.visitInsn(DRETURN);
+    }
+
+    private void species() {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES);
+    }
+
+    private void body() {
+        for (Stmt s : loop.loop().body()) {
+            if (s instanceof Store st) {
+                value(st.value());
+                mv.visitVarInsn(ALOAD, arrays.get(st.array()));
+                mv.visitVarInsn(ILOAD, index);
+                if (mask >= 0) {
+                    mv.visitVarInsn(ALOAD, mask);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI" + MASK + ")V", false);
+                } else {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI)V", false);
+                }
+            } else if (s instanceof Assign a && a.var().equals(loop.reduction())) {
+                mv.visitVarInsn(ALOAD, accumulator);
+                value(((Bin) a.value()).right());
+                if (mask >= 0) {
+                    mv.visitVarInsn(ALOAD, mask);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "add", "(" + ROOT + MASK + ")" + VD, false);
+                } else {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "add", "(" + ROOT + ")" + VD, false);
+                }
+                mv.visitVarInsn(ASTORE, accumulator);
+            } else if (s instanceof Assign a) {
+                value(a.value());
+                Integer slot = vectors.get(a.var());
+                if (slot == null) {
+                    slot = next++;
+                    vectors.put(a.var(), slot);
+                }
+                mv.visitVarInsn(ASTORE, slot);
+            } else {
+                throw new CompilerBug("not a vector loop statement: " + s);
+            }
+        }
+    }
+
+    private void value(Value v) {
+        if (v instanceof Const c) {
+            species();
+            mv.visitLdcInsn((float) c.value());
+            mv.visitMethodInsn(INVOKESTATIC, V, "broadcast", "(" + SPECIES + "F)" + VD, false);
+        } else if (v instanceof Var var) {
+            Integer slot = vectors.get(var.name());
+            CompilerBug.check(slot != null, "vector loop variable " + var.name());
+            mv.visitVarInsn(ALOAD, slot);
+        } else if (v instanceof Load l) {
+            species();
+            mv.visitVarInsn(ALOAD, arrays.get(l.array()));
+            mv.visitVarInsn(ILOAD, index);
+            if (mask >= 0) {
+                mv.visitVarInsn(ALOAD, mask);
+                mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI" + MASK + ")" + VD, false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI)" + VD, false);
+            }
+        } else if (v instanceof Bin b) {
+            value(b.left());
+            value(b.right());
+            String name = switch (b.op()) {
+                case ADD -> "add";
+                case SUB -> "sub";
+                case MUL -> "mul";
+                case DIV -> "div";
+                case MAX -> "max";
+                case MIN -> "min";
+                case POW -> throw new CompilerBug("pow in a vector loop");
+            };
+            mv.visitMethodInsn(INVOKEVIRTUAL, V, name, "(" + ROOT + ")" + VD, false);
+        } else if (v instanceof Call c) {
+            switch (c.fn()) {
+                case SQRT -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "sqrt", "()" + VD, false); }
+                case ABS -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "abs", "()" + VD, false); }
+                case SIGNUM -> value(new Select(new Cond(CmpOp.GT, c.argument(), new Const(0)), new Const(1),
+                        new Select(new Cond(CmpOp.LT, c.argument(), new Const(0)), new Const(-1), new Const(0))));
+                default -> throw new CompilerBug("no vector form of " + c.fn());
+            }
+        } else if (v instanceof Select s) {
+            value(s.otherwise());
+            value(s.then());
+            value(s.condition().left());
+            mv.visitFieldInsn(GETSTATIC, OPS, s.condition().op().name(), "L" + OPS + "$Comparison;");
+            value(s.condition().right());
+            mv.visitMethodInsn(INVOKEVIRTUAL, V, "compare", "(L" + OPS + "$Comparison;" + ROOT + ")" + MASK, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, V, "blend", "(" + ROOT + MASK + ")" + VD, false);
+        } else {
+            throw new CompilerBug("no vector form of " + v);
+        }
+    }
+}
