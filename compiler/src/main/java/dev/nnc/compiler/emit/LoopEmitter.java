@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.source.CompilerBug;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -108,17 +109,28 @@ final class LoopEmitter {
                 mv.visitInsn(DASTORE);
             }
         } else if (s instanceof VectorCall call) {
+            // for (first = 0; first < rows of c; first += TILE_ROWS) helper.method(a, b, c, n, first)
+            int first = nextLocal++;
+            Label test = new Label();
+            Label end = new Label();
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, first);
+            mv.visitLabel(test);
+            mv.visitVarInsn(ILOAD, first);
+            index(call.rows());
+            mv.visitJumpInsn(IF_ICMPGE, end);
             for (String array : List.of(call.a(), call.b(), call.out())) mv.visitVarInsn(ALOAD, array(array));
             mv.visitVarInsn(ILOAD, 1);
-            mv.visitMethodInsn(INVOKESTATIC, helper, call.method(), "([F[F[FI)V", false);
+            mv.visitVarInsn(ILOAD, first);
+            mv.visitMethodInsn(INVOKESTATIC, helper, call.method(), VectorKernelEmitter.MATMUL_DESCRIPTOR, false);
+            mv.visitIincInsn(first, VectorKernelEmitter.TILE_ROWS);
+            mv.visitJumpInsn(GOTO, test);
+            mv.visitLabel(end);
         } else if (s instanceof VectorLoopCall call) {
-            for (String array : call.loop().arrays()) mv.visitVarInsn(ALOAD, array(array));
-            for (String scalar : call.loop().scalars()) value(new Var(scalar));
-            mv.visitMethodInsn(INVOKESTATIC, helper, call.loop().name(), call.loop().descriptor(), false);
-            if (call.result() == null) mv.visitInsn(POP2);
-            else storeDouble(call.result());
+            vectorLoop(call);
         } else if (s instanceof Choose choose) {
-            Label scalar = new Label();
+            Label scalar
+ = new Label();
             Label done = new Label();
             mv.visitFieldInsn(GETSTATIC, owner, ClassEmitter.VECTOR_FLAG, "Z");
             mv.visitJumpInsn(IFEQ, scalar);
@@ -130,6 +142,52 @@ final class LoopEmitter {
         } else {
             throw new CompilerBug("statement " + s);
         }
+    }
+
+    /**
+     * A vector loop: whole vectors in chunks of VectorLoop.CHUNK elements, each a short
+     * call of the helper; then the elements past the last whole vector in scalar code.
+     */
+    private void vectorLoop(VectorLoopCall call) {
+        int from = nextLocal++;
+        int vectorEnd = nextLocal++;
+        int size = call.loop().size();
+        mv.visitLdcInsn(size);
+        mv.visitLdcInsn(size);
+        mv.visitMethodInsn(INVOKESTATIC, helper, "lanes", "()I", false);
+        mv.visitInsn(IREM);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, vectorEnd);
+        Label test = new Label();
+        Label end = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, from);
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitVarInsn(ILOAD, vectorEnd);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        for (String array : call.loop().arrays()) mv.visitVarInsn(ALOAD, array(array));
+        for (String scalar : call.loop().scalars()) value(new Var(scalar));
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitLdcInsn(VectorLoop.CHUNK);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ILOAD, vectorEnd);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, helper, call.loop().name(), call.loop().descriptor(), false);
+        if (call.result() == null) mv.visitInsn(POP2);
+        else storeDouble(call.result());
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitLdcInsn(VectorLoop.CHUNK);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, from);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(end);
+        For scalar = call.loop().loop();
+        String start = "vector_end";
+        ints.put(start, vectorEnd);
+        loop(new For(scalar.var(), new IVar(start), scalar.to(), scalar.body()));
+        ints.remove(start);
     }
 
     /** Stores the double on the stack into a scalar field or a (new) local. */

@@ -12,9 +12,10 @@ import java.util.Map;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
- * The body of a {@link VectorLoop} method: whole vectors up to the species' loop bound,
- * then one masked vector for the rest; locals become vectors, outer scalars broadcasts,
- * the reduction a vector accumulator summed at the end.
+ * The body of a {@link VectorLoop} method: whole vectors over [from, to), a multiple of
+ * the lane count (the caller does the rest in scalar code: masked vectors are boxed in
+ * JDK 17); locals become vectors, outer scalars broadcasts, the reduction a vector
+ * accumulator summed at the end.
  */
 final class VectorLoopWriter {
     private static final String V = VectorKernelEmitter.VECTOR;
@@ -31,7 +32,6 @@ final class VectorLoopWriter {
     private final Map<String, Integer> vectors = new HashMap<>();
     private int next;
     private int index;
-    private int mask = -1;
     private int accumulator = -1;
 
     VectorLoopWriter(MethodVisitor mv, String owner, VectorLoop loop) {
@@ -47,6 +47,8 @@ final class VectorLoopWriter {
             scalarSlots.put(s, next);
             next += 2;
         }
+        int from = next++;
+        int to = next++;
         for (String s : loop.scalars()) {
             if (s.equals(loop.reduction())) continue;
             species();
@@ -63,14 +65,17 @@ final class VectorLoopWriter {
             mv.visitMethodInsn(INVOKESTATIC, V, "zero", "(" + SPECIES + ")" + VD, false);
             mv.visitVarInsn(ASTORE, accumulator);
         }
-        int size = ((IConst) loop.loop().to()).value();
         index = next++;
         int bound = next++;
-        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ILOAD, from);
         mv.visitVarInsn(ISTORE, index);
+        mv.visitVarInsn(ILOAD, from);
         species();
-        mv.visitLdcInsn(size);
+        mv.visitVarInsn(ILOAD, to);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitInsn(ISUB);
         mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "loopBound", "(I)I", true);
+        mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, bound);
         Label test = new Label();
         Label tail = new Label();
@@ -85,19 +90,6 @@ final class VectorLoopWriter {
         mv.visitVarInsn(ISTORE, index);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(tail);
-        Label done = new Label();
-        mv.visitVarInsn(ILOAD, index);
-        mv.visitLdcInsn(size);
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        mask = next++;
-        species();
-        mv.visitVarInsn(ILOAD, index);
-        mv.visitLdcInsn(size);
-        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "indexInRange", "(II)" + MASK, true);
-        mv.visitVarInsn(ASTORE, mask);
-        body();
-        mask = -1;
-        mv.visitLabel(done);
         if (loop.reduction() == null) {
             mv.visitInsn(DCONST_0);
         } else {
@@ -121,21 +113,11 @@ final class VectorLoopWriter {
                 value(st.value());
                 mv.visitVarInsn(ALOAD, arrays.get(st.array()));
                 mv.visitVarInsn(ILOAD, index);
-                if (mask >= 0) {
-                    mv.visitVarInsn(ALOAD, mask);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI" + MASK + ")V", false);
-                } else {
-                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI)V", false);
-                }
+                mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI)V", false);
             } else if (s instanceof Assign a && a.var().equals(loop.reduction())) {
                 mv.visitVarInsn(ALOAD, accumulator);
                 value(((Bin) a.value()).right());
-                if (mask >= 0) {
-                    mv.visitVarInsn(ALOAD, mask);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "add", "(" + ROOT + MASK + ")" + VD, false);
-                } else {
-                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "add", "(" + ROOT + ")" + VD, false);
-                }
+                mv.visitMethodInsn(INVOKEVIRTUAL, V, "add", "(" + ROOT + ")" + VD, false);
                 mv.visitVarInsn(ASTORE, accumulator);
             } else if (s instanceof Assign a) {
                 value(a.value());
@@ -164,12 +146,7 @@ final class VectorLoopWriter {
             species();
             mv.visitVarInsn(ALOAD, arrays.get(l.array()));
             mv.visitVarInsn(ILOAD, index);
-            if (mask >= 0) {
-                mv.visitVarInsn(ALOAD, mask);
-                mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI" + MASK + ")" + VD, false);
-            } else {
-                mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI)" + VD, false);
-            }
+            mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI)" + VD, false);
         } else if (v instanceof Bin b) {
             value(b.left());
             value(b.right());

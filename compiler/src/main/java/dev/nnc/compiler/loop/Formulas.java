@@ -20,7 +20,9 @@ final class Formulas {
             case RELU -> select(CmpOp.GT, z, k(0), z, k(0));
             case LEAKY_RELU -> select(CmpOp.GT, z, k(0), z, times(k(alpha), z));
             case ELU -> select(CmpOp.GT, z, k(0), z, times(k(alpha), minus(fn(Fn.EXP, z), k(1))));
-            case TANH -> fn(Fn.TANH, z);
+            // 1 - 2 / (e^2z + 1): one exp, which the JIT makes an intrinsic (Math.tanh is
+            // several times slower); exact at both infinities, 1e-16 absolute error near 0
+            case TANH -> minus(k(1), div(k(2), plus(fn(Fn.EXP, times(k(2), z)), k(1))));
             // two branches, so exp never overflows
             case SIGMOID -> select(CmpOp.GE, z, k(0), div(k(1), plus(k(1), fn(Fn.EXP, times(k(-1), z)))),
                     div(fn(Fn.EXP, z), plus(k(1), fn(Fn.EXP, z))));

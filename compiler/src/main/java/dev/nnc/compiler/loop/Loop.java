@@ -122,7 +122,7 @@ public final class Loop {
      * {@code helper.method(a, b, out, n)}: a matrix product of the Vector API helper
      * class (see {@link dev.nnc.compiler.emit.VectorMatMul}).
      */
-    public record VectorCall(String method, String a, String b, String out) implements Stmt {}
+    public record VectorCall(String method, String a, String b, String out, Index rows) implements Stmt {}
 
     /**
      * Runs a {@link VectorLoop} in the helper class; its result (the reduction, or 0)

@@ -96,7 +96,15 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
         }
     }
 
+    /** Elements per call: the caller loops over chunks, so that each call is short (see VectorKernelEmitter). */
+    public static final int CHUNK = 4096;
+
+    /** {@code (arrays..., scalars..., int from, int to)}: the elements [from, to). */
     public String descriptor() {
-        return "(" + "[F".repeat(arrays.size()) + "D".repeat(scalars.size()) + ")D";
+        return "(" + "[F".repeat(arrays.size()) + "D".repeat(scalars.size()) + "II)D";
+    }
+
+    public int size() {
+        return ((IConst) loop.to()).value();
     }
 }

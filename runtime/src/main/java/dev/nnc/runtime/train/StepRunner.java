@@ -28,6 +28,13 @@ public final class StepRunner implements AutoCloseable {
     private final double[] partLoss;
     private final ExecutorService pool;
     private final List<Future<?>> pending = new ArrayList<>();
+    // Made once, so that a step allocates nothing: the arrays of gradient arrays, and one task per part.
+    private final float[][] totalGradients;
+    private final float[][][] partGradients;
+    private final Runnable[] tasks;
+    private float[] stepX;
+    private float[] stepY;
+    private int stepRows;
 
     public StepRunner(Network network, int maxBatch, int inputWidth, int targetWidth, int threads, long seed) {
         this.network = network;
@@ -43,6 +50,14 @@ public final class StepRunner implements AutoCloseable {
             replicas[i].seed(seed + 1000L * (i + 1));
         }
         network.seed(seed);
+        this.totalGradients = network.parameterGradients();
+        this.partGradients = new float[replicas.length][][];
+        this.tasks = new Runnable[replicas.length];
+        for (int i = 0; i < replicas.length; i++) {
+            partGradients[i] = replicas[i].parameterGradients();
+            int part = i;
+            tasks[i] = () -> computePart(part, stepX, stepY, stepRows);
+        }
         int workers = Math.min(threads, replicas.length);
         this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, daemon()) : null;
     }
@@ -66,17 +81,19 @@ public final class StepRunner implements AutoCloseable {
             return loss;
         }
         int parts = (n + PART_ROWS - 1) / PART_ROWS;
-        for (int p = 0; p < parts; p++) {
-            int part = p;
-            Runnable work = () -> computePart(part, x, y, n);
-            if (pool == null) work.run();
-            else pending.add(pool.submit(work));
+        stepX = x;
+        stepY = y;
+        stepRows = n;
+        if (pool == null) {
+            for (int p = 0; p < parts; p++) tasks[p].run();
+        } else {
+            for (int p = 0; p < parts; p++) pending.add(pool.submit(tasks[p]));
+            awaitAll();
         }
-        awaitAll();
-        float[][] total = network.parameterGradients();
+        float[][] total = totalGradients;
         double loss = 0;
         for (int p = 0; p < parts; p++) {
-            float[][] g = replicas[p].parameterGradients();
+            float[][] g = partGradients[p];
             for (int t = 0; t < total.length; t++) {
                 float[] dst = total[t];
                 float[] src = g[t];
