@@ -137,7 +137,8 @@ public final class ClassEmitter {
         mv.visitFieldInsn(PUTFIELD, owner, "rng", "L" + RNG + ";");
         for (ClassPlan.Buffer b : plan.buffers()) {
             mv.visitVarInsn(ALOAD, 0);
-            if (replica && b.name().startsWith("p")) {
+            // a replica computes gradients only: it shares the parameters and never needs optimizer state
+            if (replica && (b.name().startsWith("p") || b.name().startsWith("s"))) {
                 mv.visitVarInsn(ALOAD, 2);
                 mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
                 mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);

@@ -6,7 +6,6 @@ import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
-import dev.nnc.runtime.spec.TrainSpec.AugmentSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,14 +69,14 @@ public final class Trainer {
         int[] order = new int[data.rows()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Rng shuffler = new Rng(train.seed() * 31 + 7);
-        Rng augmenter = new Rng(train.seed() * 31 + 11);
+        Augmenter augmenter = new Augmenter(spec, train.augment(), new Rng(train.seed() * 31 + 11));
         try (StepRunner runner = new StepRunner(network, batch, inW, tW, threads, train.seed() * 31 + 13)) {
             return fit(data, validation, listener, runner, batch, bx, by, order, shuffler, augmenter);
         }
     }
 
     private Result fit(Dataset data, Dataset validation, TrainingListener listener, StepRunner runner, int batch,
-                       float[] bx, float[] by, int[] order, Rng shuffler, Rng augmenter) {
+                       float[] bx, float[] by, int[] order, Rng shuffler, Augmenter augmenter) {
         int inW = data.inputWidth();
         int tW = data.targetWidth();
 
@@ -99,7 +98,7 @@ public final class Trainer {
                     System.arraycopy(data.x(), order[from + i] * inW, bx, i * inW, inW);
                     System.arraycopy(data.y(), order[from + i] * tW, by, i * tW, tW);
                 }
-                augment(bx, n * inW, augmenter);
+                augmenter.apply(bx, n, inW);
                 double loss = runner.step(bx, by, n, lr, tally);
                 if (!Double.isFinite(loss)) {
                     throw new UserError("error: training diverged: the loss is " + loss + " in epoch " + (epoch + 1)
@@ -134,13 +133,5 @@ public final class Trainer {
         int best = history.size();
         if (early != null) best = early.restoreBest();
         return new Result(history, best, stopReason != null, stopReason);
-    }
-
-    private void augment(float[] x, int length, Rng rng) {
-        for (AugmentSpec a : train.augment()) {
-            if (a.kind().equals("noise") && a.std() > 0) {
-                for (int i = 0; i < length; i++) x[i] += (float) (a.std() * rng.nextGaussian());
-            }
-        }
     }
 }

@@ -1,0 +1,90 @@
+package dev.nnc.bench;
+
+import dev.nnc.compiler.ModelLoader;
+import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.Network;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.train.Initializer;
+import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JMH benchmarks of the generated kernels of the Fashion-MNIST MLP (bench/models/fashion_mlp.nn):
+ * the training pass (forward, loss, backward), the optimizer update, and inference,
+ * reported by {@link #main} as GFLOP/s. Run with bench/kernels.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class KernelBenchmark {
+    /** FLOPs per sample of the 784-256-128-10 MLP, forward (matmuls and biases). */
+    static final double FORWARD_FLOPS = 2.0 * (784 * 256 + 256 * 128 + 128 * 10);
+
+    @Param({"64", "1000"})
+    int batch;
+
+    Network network;
+    float[] x;
+    float[] y;
+
+    @Setup
+    public void setUp() throws IOException {
+        Path model = Path.of(System.getProperty("nnc.root", "."), "bench/models/fashion_mlp.nn");
+        ModelClass compiled = ModelLoader.load(dev.nnc.compiler.Compiler.compile(SourceFile.read(model)));
+        network = compiled.create(batch);
+        Initializer.initialize(network, compiled.spec(), 1);
+        Rng rng = new Rng(1);
+        x = new float[batch * 784];
+        y = new float[batch];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+        for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
+    }
+
+    @Benchmark
+    public double gradients() {
+        return network.gradients(x, y, batch);
+    }
+
+    @Benchmark
+    public void update() {
+        network.update(1e-6);
+    }
+
+    @Benchmark
+    public float[] predict() {
+        return network.predict(x, batch);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String root = args.length > 0 ? args[0] : ".";
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(KernelBenchmark.class.getSimpleName())
+                .jvmArgsAppend("-Dnnc.root=" + root)
+                .build()).run();
+        System.out.println();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            int batch = Integer.parseInt(r.getParams().getParam("batch"));
+            double micros = r.getPrimaryResult().getScore();
+            double flops = switch (name) {
+                case "gradients" -> 3 * FORWARD_FLOPS * batch;
+                case "predict" -> FORWARD_FLOPS * batch;
+                default -> 0;
+            };
+            System.out.printf(Locale.ROOT, "%-10s batch %5d: %10.1f us%s%n", name, batch, micros,
+                    flops > 0 ? String.format(Locale.ROOT, "  %6.1f GFLOP/s", flops / micros / 1e3) : "");
+        }
+    }
+}

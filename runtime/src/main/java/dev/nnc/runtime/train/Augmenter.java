@@ -1,0 +1,106 @@
+package dev.nnc.runtime.train;
+
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.TrainSpec.AugmentSpec;
+
+import java.util.List;
+
+/**
+ * The {@code augment} setting, applied to each training batch in place: Gaussian
+ * noise, random shifts of an image by up to {@code pixels} in each direction (the
+ * edge filled with zeros), and horizontal flips of half the images. Images are
+ * {@code height x width}: as given, else the input's last two dimensions, else the
+ * square root of a square input (784 is 28 x 28).
+ */
+final class Augmenter {
+    private final List<AugmentSpec> augments;
+    private final int[][] sizes;
+    private final float[] scratch;
+    private final Rng rng;
+
+    Augmenter(ModelSpec spec, List<AugmentSpec> augments, Rng rng) {
+        this.augments = augments;
+        this.rng = rng;
+        this.sizes = new int[augments.size()][];
+        for (int i = 0; i < augments.size(); i++) {
+            AugmentSpec a = augments.get(i);
+            if (!a.kind().equals("noise")) sizes[i] = imageSize(spec, a);
+        }
+        this.scratch = new float[spec.inputWidth()];
+    }
+
+    private static int[] imageSize(ModelSpec spec, AugmentSpec a) {
+        int height = a.shape().get(0);
+        int width = a.shape().get(1);
+        List<Integer> shape = spec.inputShape();
+        if (height == 0 || width == 0) {
+            if (shape.size() >= 2) {
+                height = shape.get(shape.size() - 2);
+                width = shape.get(shape.size() - 1);
+            } else {
+                int side = (int) Math.round(Math.sqrt(spec.inputWidth()));
+                if (side * side != spec.inputWidth()) {
+                    throw new UserError("error: " + a.kind() + " needs the image size for input " + spec.inputShape()
+                            + ": write " + a.kind() + "(width = W, height = H)");
+                }
+                height = side;
+                width = side;
+            }
+        }
+        if (spec.inputWidth() % (height * width) != 0) {
+            throw new UserError("error: " + a.kind() + ": images of " + height + " x " + width + " do not divide input "
+                    + spec.inputShape());
+        }
+        return new int[]{height, width};
+    }
+
+    /** Augments rows [0, n) of x, each of {@code w} values. */
+    void apply(float[] x, int n, int w) {
+        for (int i = 0; i < augments.size(); i++) {
+            AugmentSpec a = augments.get(i);
+            switch (a.kind()) {
+                case "noise" -> {
+                    for (int j = 0; j < n * w; j++) x[j] += (float) (a.std() * rng.nextGaussian());
+                }
+                case "shift" -> {
+                    for (int r = 0; r < n; r++) {
+                        shift(x, r * w, w, sizes[i], rng.nextInt(2 * a.pixels() + 1) - a.pixels(),
+                                rng.nextInt(2 * a.pixels() + 1) - a.pixels());
+                    }
+                }
+                default -> {
+                    for (int r = 0; r < n; r++) if (rng.nextInt(2) == 1) flip(x, r * w, w, sizes[i]);
+                }
+            }
+        }
+    }
+
+    private void shift(float[] x, int offset, int w, int[] size, int dy, int dx) {
+        int h = size[0];
+        int wd = size[1];
+        System.arraycopy(x, offset, scratch, 0, w);
+        for (int c = 0; c < w; c += h * wd) {
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < wd; xx++) {
+                    int sy = y - dy;
+                    int sx = xx - dx;
+                    boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < wd;
+                    x[offset + c + y * wd + xx] = inside ? scratch[c + sy * wd + sx] : 0;
+                }
+            }
+        }
+    }
+
+    private static void flip(float[] x, int offset, int w, int[] size) {
+        int wd = size[1];
+        for (int row = offset; row < offset + w; row += wd) {
+            for (int a = row, b = row + wd - 1; a < b; a++, b--) {
+                float t = x[a];
+                x[a] = x[b];
+                x[b] = t;
+            }
+        }
+    }
+}
