@@ -15,9 +15,13 @@ public final class TrainOptions {
     @Option(names = "--epochs", paramLabel = "N", description = "epochs to train (default: the model's train block)")
     public Integer epochs;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "threads to train with (default: ${DEFAULT-VALUE})")
-    public int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads to train with (default: every core; the weights are the same for any number)")
+    public Integer threads;
+
+    public int threads() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder for metrics.json, history.csv and weights.safetensors")
     public Path out;

@@ -52,7 +52,7 @@ public final class TrainingSession {
             train = new TrainSpec(options.epochs, train.batch(), train.shuffle(), train.validation(), train.earlyStop(),
                     train.schedule(), train.augment(), train.until(), train.seed());
         }
-        if (options.threads < 1) throw new UserError("error: --threads must be at least 1, got " + options.threads);
+        if (options.threads() < 1) throw new UserError("error: --threads must be at least 1, got " + options.threads);
 
         Path dataBase = base;
         SourceSpec trainSource = spec.data().train();
@@ -106,7 +106,7 @@ public final class TrainingSession {
         Trainer trainer = new Trainer(network, spec, train, lr);
         TrainingListener listener = options.quiet ? stats -> { }
                 : new ConsoleProgress(out, System.console() != null, train.epochs(), scores.name(), validation != null);
-        Trainer.Result result = trainer.fit(all, validation, options.threads, listener);
+        Trainer.Result result = trainer.fit(all, validation, options.threads(), listener);
         if (!options.quiet && result.stopReason() != null) {
             out.println(result.stopReason() + (result.bestEpoch() > 0 && spec.train().earlyStop() != null
                     ? "; restored the weights of epoch " + result.bestEpoch() : ""));
