@@ -12,21 +12,14 @@ import dev.nnc.runtime.data.Preprocessor;
 import dev.nnc.runtime.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "gradcheck", description = "Check the generated backward pass against finite differences, in double precision.")
-final class GradcheckCommand implements Callable<Integer> {
+final class GradcheckCommand extends FileCommand implements Callable<Integer> {
     static final double TOLERANCE = 1e-6;
-
-    @Parameters(paramLabel = "FILE", description = "the .nn file")
-    Path file;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "4", description = "samples to check on (default: ${DEFAULT-VALUE})")
     int samples;
@@ -38,18 +31,12 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--random", description = "random inputs of the declared shape instead of the model's data")
     boolean random;
 
-    @Option(names = "--debug", description = "show stack traces")
-    boolean debug;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
         if (samples < 1 || entries < 1) throw new UserError("error: --samples and --entries must be at least 1");
-        SourceFile source = Sources.read(file);
+        SourceFile source = source();
         CheckedModel model = Frontend.check(source);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Dataset data = random ? null : data(model, source, out);
         GradientCheck.Report report = GradientCheck.run(model, samples, entries, 1, data);
         out.printf(Locale.ROOT, "%s: loss %.6g on %d %s samples, epsilon %.0e%n", model.name(), report.loss(),
