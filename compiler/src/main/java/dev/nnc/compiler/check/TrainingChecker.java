@@ -165,8 +165,8 @@ final class TrainingChecker {
                 if (e instanceof Call c) {
                     calls.add(c);
                 } else {
-                    diagnostics.error(e.span(), "expected a " + setting.name().text() + " such as "
-                            + (setting.name().text().equals("schedule") ? "step(every = 10, factor = 0.5)" : "noise(std = 0.1)")
+                    diagnostics.error(e.span(), "expected " + (setting.name().text().equals("schedule")
+                            ? "a schedule such as step(every = 10, factor = 0.5)" : "an augmentation such as noise(std = 0.1)")
                             + ", got " + ConstantEvaluator.describe(e));
                     return Optional.empty();
                 }

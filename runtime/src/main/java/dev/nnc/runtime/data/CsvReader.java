@@ -68,18 +68,20 @@ public final class CsvReader {
         }
         if (headerLine == null) throw new UserError(name + ": error: the file is empty; expected a header row and data");
         List<String> header = fields(name, lineNumber, headerLine);
-        int target = header.indexOf(targetColumn);
-        if (target < 0 && !inputsOnly) {
-            throw new UserError(name + ":" + lineNumber + ": error: no column named '" + targetColumn
-                    + "' for the target; the columns are " + String.join(", ", header));
-        }
         int inputWidth = spec.inputWidth();
         int targetWidth = spec.targetWidth();
-        if (spec.targetKind() == TargetKind.REAL && targetWidth != 1) {
-            throw new UserError(name + ": error: a CSV file holds one target column, but the target has "
-                    + targetWidth + " values");
+        List<String> targetNames = targetColumns(targetWidth);
+        java.util.Set<Integer> targets = new java.util.LinkedHashSet<>();
+        for (String column : targetNames) {
+            int index = header.indexOf(column);
+            if (index >= 0) targets.add(index);
         }
-        int features = header.size() - (target >= 0 ? 1 : 0);
+        if (targets.size() < targetNames.size() && !(inputsOnly && targets.isEmpty())) {
+            throw new UserError(name + ":" + lineNumber + ": error: no column" + (targetNames.size() > 1 ? "s" : "")
+                    + " named " + String.join(", ", targetNames.stream().map(c -> "'" + c + "'").toList())
+                    + " for the target; the columns are " + String.join(", ", header));
+        }
+        int features = header.size() - targets.size();
         if (features != inputWidth) {
             throw new UserError(name + ":" + lineNumber + ": error: expected " + inputWidth + " input columns besides '"
                     + targetColumn + "' for input " + spec.inputName() + spec.inputShape() + ", found " + features);
@@ -98,14 +100,35 @@ public final class CsvReader {
             }
             for (int c = 0; c < fields.size(); c++) {
                 String where = name + ":" + lineNumber + ": error: column '" + header.get(c) + "': ";
-                if (c == target) y.add(label(where, fields.get(c)));
-                else x.add(number(where, fields.get(c)));
+                if (!targets.contains(c)) x.add(number(where, fields.get(c)));
             }
-            if (target < 0) y.add(0);
+            for (int c : targets) {
+                y.add(label(name + ":" + lineNumber + ": error: column '" + header.get(c) + "': ", fields.get(c)));
+            }
+            if (targets.isEmpty()) for (int i = 0; i < targetWidth; i++) y.add(0);
             rows++;
         }
         if (rows == 0) throw new UserError(name + ": error: no data rows after the header");
         return new Dataset(name, x.toArray(), y.toArray(), rows, inputWidth, targetWidth);
+    }
+
+    /**
+     * The target's columns: the one named, or for a target of d > 1 reals the names
+     * listed as "a,b,c", or NAME_0 ... NAME_d-1.
+     */
+    private List<String> targetColumns(int width) {
+        if (targetColumn.contains(",")) {
+            List<String> names = List.of(targetColumn.split(","));
+            if (names.size() != width) {
+                throw new UserError("error: target columns " + targetColumn + " are " + names.size()
+                        + ", but the target " + spec.targetName() + " has " + width + " values");
+            }
+            return names;
+        }
+        if (width == 1) return List.of(targetColumn);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < width; i++) names.add(targetColumn + "_" + i);
+        return names;
     }
 
     private static float number(String where, String field) {
