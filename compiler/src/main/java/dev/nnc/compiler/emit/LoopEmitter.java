@@ -167,6 +167,7 @@ final class LoopEmitter {
         mv.visitVarInsn(ILOAD, vectorEnd);
         mv.visitJumpInsn(IF_ICMPGE, end);
         for (String array : call.loop().arrays()) mv.visitVarInsn(ALOAD, array(array));
+        for (Index offset : call.loop().offsets()) index(offset);
         for (String scalar : call.loop().scalars()) value(new Var(scalar));
         mv.visitVarInsn(ILOAD, from);
         mv.visitVarInsn(ILOAD, from);

@@ -268,10 +268,20 @@ public final class VectorKernelEmitter {
         int sum = local(1);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
+                // sum = kBound > 0 ? acc.reduceLanes(ADD) : 0 (rows shorter than a vector skip the reduction;
+                // kBound is a constant to the JIT, so the test costs nothing)
+                Label none = new Label();
+                Label reduced = new Label();
+                mv.visitVarInsn(ILOAD, kBound);
+                mv.visitJumpInsn(IFLE, none);
                 mv.visitVarInsn(ALOAD, acc[r][c]);
                 mv.visitFieldInsn(GETSTATIC, "jdk/incubator/vector/VectorOperators", "ADD",
                         "Ljdk/incubator/vector/VectorOperators$Associative;");
                 mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "reduceLanes", "(Ljdk/incubator/vector/VectorOperators$Associative;)F", false);
+                mv.visitJumpInsn(GOTO, reduced);
+                mv.visitLabel(none);
+                mv.visitInsn(FCONST_0);
+                mv.visitLabel(reduced);
                 mv.visitVarInsn(FSTORE, sum);
                 // the scalar tail of k
                 int t = local(1);

@@ -40,8 +40,11 @@ final class VectorLoopWriter {
         this.loop = loop;
     }
 
+    private final Map<String, Integer> offsets = new HashMap<>();
+
     void write() {
         for (String a : loop.arrays()) arrays.put(a, next++);
+        for (String a : loop.arrays()) offsets.put(a, next++);
         Map<String, Integer> scalarSlots = new HashMap<>();
         for (String s : loop.scalars()) {
             scalarSlots.put(s, next);
@@ -103,6 +106,13 @@ final class VectorLoopWriter {
         mv.visitInsn(DRETURN);
     }
 
+    /** Pushes offset + i for an array. */
+    private void at(String array) {
+        mv.visitVarInsn(ILOAD, offsets.get(array));
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitInsn(IADD);
+    }
+
     private void species() {
         mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES);
     }
@@ -112,7 +122,7 @@ final class VectorLoopWriter {
             if (s instanceof Store st) {
                 value(st.value());
                 mv.visitVarInsn(ALOAD, arrays.get(st.array()));
-                mv.visitVarInsn(ILOAD, index);
+                at(st.array());
                 mv.visitMethodInsn(INVOKEVIRTUAL, V, "intoArray", "([FI)V", false);
             } else if (s instanceof Assign a && a.var().equals(loop.reduction())) {
                 mv.visitVarInsn(ALOAD, accumulator);
@@ -145,7 +155,7 @@ final class VectorLoopWriter {
         } else if (v instanceof Load l) {
             species();
             mv.visitVarInsn(ALOAD, arrays.get(l.array()));
-            mv.visitVarInsn(ILOAD, index);
+            at(l.array());
             mv.visitMethodInsn(INVOKESTATIC, V, "fromArray", "(" + SPECIES + "[FI)" + VD, false);
         } else if (v instanceof Bin b) {
             value(b.left());
@@ -166,7 +176,11 @@ final class VectorLoopWriter {
                 case ABS -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "abs", "()" + VD, false); }
                 case SIGNUM -> value(new Select(new Cond(CmpOp.GT, c.argument(), new Const(0)), new Const(1),
                         new Select(new Cond(CmpOp.LT, c.argument(), new Const(0)), new Const(-1), new Const(0))));
-                default -> throw new CompilerBug("no vector form of " + c.fn());
+                default -> {
+                    value(c.argument());
+                    mv.visitFieldInsn(GETSTATIC, OPS, c.fn().name(), "L" + OPS + "$Unary;");
+                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "lanewise", "(L" + OPS + "$Unary;)" + VD, false);
+                }
             }
         } else if (v instanceof Select s) {
             value(s.otherwise());

@@ -51,7 +51,41 @@ public final class Fusion {
                 kernels.add(0, new Kernel.Reduction(n));
             }
         }
-        return kernels;
+        return fuseSoftmaxCrossEntropy(kernels);
+    }
+
+    /**
+     * Softmax(z), SoftmaxCrossEntropy(z, t) and SoftmaxCrossEntropyGrad(softmax, t), each
+     * a kernel of its own so far, become one kernel at the softmax's place.
+     */
+    private static List<Kernel> fuseSoftmaxCrossEntropy(List<Kernel> kernels) {
+        Kernel softmax = null;
+        Kernel loss = null;
+        Kernel gradient = null;
+        for (Kernel k : kernels) {
+            Op op = k.output().op();
+            if (op instanceof Op.SoftmaxCrossEntropy) loss = k;
+        }
+        if (loss == null) return kernels;
+        Node logits = loss.output().input(0);
+        for (Kernel k : kernels) {
+            Node out = k.output();
+            if (out.op() instanceof Op.Softmax && out.input(0) == logits) softmax = k;
+            if (out.op() instanceof Op.SoftmaxCrossEntropyGrad && k.fused().size() == 1 && out.input(0).input(0) == logits) {
+                gradient = k;
+            }
+        }
+        if (softmax == null) return kernels;
+        List<Kernel> fused = new ArrayList<>();
+        for (Kernel k : kernels) {
+            if (k == softmax) {
+                fused.add(new Kernel.SoftmaxCrossEntropy(softmax.output(), loss.output(),
+                        gradient == null ? null : gradient.output()));
+            } else if (k != loss && k != gradient) {
+                fused.add(k);
+            }
+        }
+        return fused;
     }
 
     /** One update kernel per parameter, after the gradients are computed. */

@@ -41,6 +41,25 @@ public sealed interface Kernel {
         }
     }
 
+    /**
+     * Softmax, cross-entropy and (when training) its gradient at the logits, in one pass
+     * over each row: the exponentials are computed once, the loss is log-sum-exp minus
+     * the label's logit (finite for any logits), the gradient is (softmax - one-hot) / B.
+     */
+    record SoftmaxCrossEntropy(Node softmax, Node loss, Node gradient) implements Kernel {
+        public Node output() {
+            return softmax;
+        }
+
+        public List<Node> fused() {
+            return gradient == null ? List.of(softmax, loss) : List.of(softmax, loss, gradient);
+        }
+
+        public String describe() {
+            return Fusion.describe(fused());
+        }
+    }
+
     /** The optimizer step for one parameter tensor, with its penalty's gradient. */
     record Update(Node parameter, Node gradient, int index, Optimizer optimizer, Penalty penalty) implements Kernel {
         public Node output() {

@@ -6,12 +6,15 @@ import java.util.*;
 
 /**
  * An element-wise loop {@code for (i = 0; i < size; i++)} that the Vector API helper
- * class runs as {@code double name(float[]... arrays, double... scalars)}: every load
- * and store is at index i, the values use only operations with a lane-wise form, and
+ * class runs as {@code double name(float[]... arrays, int... offsets, double... scalars,
+ * int from, int to)}: every load and store of an array is at its offset plus i (the
+ * offset is fixed while the loop runs: a row of a batch, say), the values use only
+ * operations with a lane-wise form, and
  * at most one outer variable is accumulated ({@code reduction = reduction + e}); the
  * method returns its final value. Found by {@link #of}, which says no to anything else.
  */
-public record VectorLoop(String name, For loop, List<String> arrays, List<String> scalars, String reduction) {
+public record VectorLoop(String name, For loop, List<String> arrays, List<Index> offsets, List<String> scalars,
+                         String reduction) {
 
     public static Optional<VectorLoop> of(String name, Stmt stmt) {
         if (!(stmt instanceof For f) || !(f.from() instanceof IConst from) || from.value() != 0
@@ -26,12 +29,14 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
         List<String> scalars = new ArrayList<>(a.outer);
         String reduction = a.reductions.isEmpty() ? null : a.reductions.iterator().next();
         if (reduction != null && !scalars.contains(reduction)) scalars.add(0, reduction);
-        return Optional.of(new VectorLoop(name, f, List.copyOf(a.arrays), List.copyOf(scalars), reduction));
+        List<String> arrays = List.copyOf(a.arrays.keySet());
+        List<Index> offsets = List.copyOf(a.arrays.values());
+        return Optional.of(new VectorLoop(name, f, arrays, offsets, List.copyOf(scalars), reduction));
     }
 
     private static final class Analysis {
         final String index;
-        final Set<String> arrays = new LinkedHashSet<>();
+        final Map<String, Index> arrays = new LinkedHashMap<>();
         final Set<String> outer = new LinkedHashSet<>();
         final Set<String> locals = new HashSet<>();
         final Set<String> reductions = new LinkedHashSet<>();
@@ -42,8 +47,7 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
 
         boolean statement(Stmt s) {
             if (s instanceof Store st) {
-                arrays.add(st.array());
-                return atIndex(st.index()) && value(st.value());
+                return access(st.array(), st.index()) && value(st.value());
             }
             if (s instanceof Assign as) {
                 if (!locals.contains(as.var()) && as.value() instanceof Bin b && b.op() == BinOp.ADD
@@ -59,8 +63,26 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
             return false;
         }
 
-        boolean atIndex(Index i) {
-            return i instanceof IVar v && v.name().equals(index);
+        /** An access at offset + i, with the same offset for every access to the array. */
+        boolean access(String array, Index at) {
+            Index offset;
+            if (at instanceof IVar v && v.name().equals(index)) {
+                offset = new IConst(0);
+            } else if (at instanceof IAdd add && add.right() instanceof IVar v && v.name().equals(index)
+                    && !mentions(add.left(), index)) {
+                offset = add.left();
+            } else {
+                return false;
+            }
+            Index previous = arrays.putIfAbsent(array, offset);
+            return previous == null || previous.equals(offset);
+        }
+
+        static boolean mentions(Index i, String var) {
+            if (i instanceof IVar v) return v.name().equals(var);
+            if (i instanceof IAdd a) return mentions(a.left(), var) || mentions(a.right(), var);
+            if (i instanceof IMul m) return mentions(m.left(), var) || mentions(m.right(), var);
+            return false;
         }
 
         boolean value(Value v) {
@@ -70,13 +92,10 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
                 if (!locals.contains(var.name())) outer.add(var.name());
                 return true;
             }
-            if (v instanceof Load l) {
-                arrays.add(l.array());
-                return atIndex(l.index());
-            }
+            if (v instanceof Load l) return access(l.array(), l.index());
             if (v instanceof Bin b) return b.op() != BinOp.POW && value(b.left()) && value(b.right());
             if (v instanceof Call c) {
-                return (c.fn() == Fn.SQRT || c.fn() == Fn.ABS || c.fn() == Fn.SIGNUM) && value(c.argument());
+                return value(c.argument());
             }
             if (v instanceof Select s) {
                 return value(s.condition().left()) && value(s.condition().right()) && value(s.then()) && value(s.otherwise());
@@ -99,9 +118,9 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<String
     /** Elements per call: the caller loops over chunks, so that each call is short (see VectorKernelEmitter). */
     public static final int CHUNK = 4096;
 
-    /** {@code (arrays..., scalars..., int from, int to)}: the elements [from, to). */
+    /** {@code (arrays..., offsets..., scalars..., int from, int to)}: the elements [from, to). */
     public String descriptor() {
-        return "(" + "[F".repeat(arrays.size()) + "D".repeat(scalars.size()) + "II)D";
+        return "(" + "[F".repeat(arrays.size()) + "I".repeat(arrays.size()) + "D".repeat(scalars.size()) + "II)D";
     }
 
     public int size() {
