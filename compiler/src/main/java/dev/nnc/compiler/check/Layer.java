@@ -43,8 +43,4 @@ public sealed interface Layer {
     }
 
     record Add(Layer left, Layer right, List<Integer> shape, Span span) implements Layer {}
-
-    static String shapeText(List<Integer> shape) {
-        return shape.toString().replace(" ", " ");
-    }
 }

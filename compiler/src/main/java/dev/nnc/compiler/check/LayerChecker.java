@@ -59,9 +59,10 @@ final class LayerChecker {
         } else if (expr instanceof Call c) {
             // f(x, args) is x -> f(args)
             List<Argument> args = c.arguments();
-            if (args.isEmpty() || args.get(0).name().isPresent()) {
+            if (args.isEmpty() || args.get(0).name().isPresent() || args.get(0).value() instanceof Num) {
                 if (isLayer(c.name().text())) {
-                    diagnostics.error(c.span(), c.name().text() + " needs an input tensor: write 'x -> " + c.name().text() + "'");
+                    diagnostics.error(c.span(), c.name().text() + " needs an input tensor: write 'x -> "
+                            + c.name().text() + (args.isEmpty() ? "" : "(...)") + "'");
                     return Optional.empty();
                 }
                 return apply(c, args, Optional.empty(), c.span());

@@ -27,10 +27,6 @@ public record Graph(List<Node> nodes, Node output, Node loss, Map<Node, Node> gr
         return consumers;
     }
 
-    public Optional<Node> find(Class<? extends Op> opClass) {
-        return nodes.stream().filter(n -> opClass.isInstance(n.op())).findFirst();
-    }
-
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();

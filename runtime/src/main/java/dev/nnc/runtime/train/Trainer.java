@@ -53,7 +53,8 @@ public final class Trainer {
         this.tally = new Tally(scores);
     }
 
-    public record Result(List<EpochStats> history, int bestEpoch, boolean stoppedEarly, String stopReason) {}
+    /** {@code stopReason}: why training ended before its last epoch, or null. */
+    public record Result(List<EpochStats> history, int bestEpoch, String stopReason) {}
 
     /** The batch size for a training set of this many rows. */
     public static int batchSize(TrainSpec train, int rows) {
@@ -132,6 +133,6 @@ public final class Trainer {
         }
         int best = history.size();
         if (early != null) best = early.restoreBest();
-        return new Result(history, best, stopReason != null, stopReason);
+        return new Result(history, best, stopReason);
     }
 }
