@@ -15,11 +15,22 @@ class ReproducibilityTest {
     Path dir;
 
     private byte[] train(int threads) throws IOException {
-        Path out = dir.resolve("t" + threads);
-        Cli r = Cli.run("train", "tests/data/fashion_small.nn", "--epochs", "1", "--threads", String.valueOf(threads),
+        return train("tests/data/fashion_small.nn", threads, "1");
+    }
+
+    private byte[] train(String model, int threads, String epochs) throws IOException {
+        Path out = dir.resolve("t" + threads + "-" + Math.abs(model.hashCode()) + "-" + System.nanoTime());
+        Cli r = Cli.run("train", model, "--epochs", epochs, "--threads", String.valueOf(threads),
                 "--out", out.toString(), "--quiet");
         assertEquals(0, r.status(), r.err());
         return Files.readAllBytes(out.resolve("weights.safetensors"));
+    }
+
+    @Test
+    void irisTwiceOnOneThreadAndOnceOnTwoGivesThreeIdenticalFiles() throws IOException {
+        byte[] first = train("examples/iris/iris.nn", 1, "200");
+        assertArrayEquals(first, train("examples/iris/iris.nn", 1, "200"));
+        assertArrayEquals(first, train("examples/iris/iris.nn", 2, "200"));
     }
 
     @Test
