@@ -71,7 +71,7 @@ public final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * One step on n rows of x and y: returns the loss with the penalty; {@code correct}
+     * One step on n rows of x and y: returns the loss with the penalty; {@code predictions}
      * receives each part's predictions for the running metrics.
      */
     public double step(float[] x, float[] y, int n, double lr, PartConsumer predictions) {
