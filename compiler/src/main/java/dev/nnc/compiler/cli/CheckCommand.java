@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "check", description = "Check programs for errors without compiling them.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Check programs for errors without compiling them.")
 final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .nn files")
     List<Path> files;

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "compile", description = "Compile a model into a runnable jar (java -jar MODEL.jar train).")
+@Command(name = "compile", mixinStandardHelpOptions = true, description = "Compile a model into a runnable jar (java -jar MODEL.jar train).")
 final class CompileCommand extends FileCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "JAR", description = "the jar to write (default: the model's name .jar)")
     Path output;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval", description = "Evaluate trained weights on the model's test data, or on --test DATA.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate trained weights on the model's test data, or on --test DATA.")
 final class EvalCommand extends FileCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions options;

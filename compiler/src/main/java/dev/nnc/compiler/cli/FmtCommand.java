@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "fmt", description = "Print programs in the canonical layout, or rewrite them in place with -w.")
+@Command(name = "fmt", mixinStandardHelpOptions = true, description = "Print programs in the canonical layout, or rewrite them in place with -w.")
 final class FmtCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .nn files")
     List<Path> files;

@@ -17,7 +17,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "gradcheck", description = "Check the generated backward pass against finite differences, in double precision.")
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, description = "Check the generated backward pass against finite differences, in double precision.")
 final class GradcheckCommand extends FileCommand implements Callable<Integer> {
     static final double TOLERANCE = 1e-6;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-@Command(name = "predict", description = "Predict each row of --input CSV with trained weights: the class and its probabilities, or the values.")
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict each row of --input CSV with trained weights: the class and its probabilities, or the values.")
 final class PredictCommand extends FileCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions options;

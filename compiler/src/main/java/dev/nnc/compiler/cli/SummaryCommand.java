@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "summary", description = "Show each layer's shape and parameters, the FLOPs and the fused kernels.")
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Show each layer's shape and parameters, the FLOPs and the fused kernels.")
 final class SummaryCommand extends FileCommand implements Callable<Integer> {
     @Override
     public Integer call() {

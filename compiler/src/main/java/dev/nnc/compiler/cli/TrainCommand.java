@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", description = "Compile a model and train it; data paths in the model are relative to its file.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Compile a model and train it; data paths in the model are relative to its file.")
 final class TrainCommand extends FileCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;

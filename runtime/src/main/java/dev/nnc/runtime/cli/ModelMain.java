@@ -84,7 +84,7 @@ public final class ModelMain {
         }
     }
 
-    @Command(name = "train", description = "Train the model and write its weights.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the model and write its weights.")
     static final class Train implements Callable<Integer> {
         ModelClass model;
 
@@ -102,7 +102,7 @@ public final class ModelMain {
         }
     }
 
-    @Command(name = "eval", description = "Evaluate trained weights on test data.")
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate trained weights on test data.")
     static final class Eval implements Callable<Integer> {
         ModelClass model;
 
@@ -119,7 +119,7 @@ public final class ModelMain {
         }
     }
 
-    @Command(name = "predict", description = "Predict the rows of a CSV file with trained weights.")
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict the rows of a CSV file with trained weights.")
     static final class Predict implements Callable<Integer> {
         ModelClass model;
 

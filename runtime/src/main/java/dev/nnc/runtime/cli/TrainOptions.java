@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 /** The options of {@code train}, the same for {@code nnc train} and a model jar. */
 public final class TrainOptions {
-    @Option(names = "--train", paramLabel = "CSV", description = "training data (default: the model's data block)")
+    @Option(names = "--train", paramLabel = "DATA",
+            description = "training data: a CSV file, or IMAGES,LABELS for IDX files (default: the model's data block)")
     public String train;
 
-    @Option(names = "--test", paramLabel = "CSV", description = "test data (default: the model's data block)")
+    @Option(names = "--test", paramLabel = "DATA", description = "test data, the same way (default: the model's data block)")
     public String test;
 
     @Option(names = "--epochs", paramLabel = "N", description = "epochs to train (default: the model's train block)")
@@ -23,7 +24,7 @@ public final class TrainOptions {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
-    @Option(names = "--out", paramLabel = "DIR", description = "folder for metrics.json, history.csv and weights.safetensors")
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for metrics.json, history.csv, curves.png and weights.safetensors")
     public Path out;
 
     @Option(names = "--quiet", description = "no line per epoch")
