@@ -37,6 +37,26 @@ class JarTest {
         String metrics = Files.readString(work.resolve("out/metrics.json"));
         assertTrue(metrics.contains("\"test_accuracy\""), metrics);
         assertTrue(Files.size(work.resolve("out/weights.safetensors")) > 8);
+
+        List<String> rows = Files.readAllLines(work.resolve("iris.csv"));
+        Files.write(work.resolve("flowers.csv"), List.of(rows.get(0), rows.get(1), rows.get(149)));
+        Process predict = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "predict", "--weights",
+                "out/weights.safetensors", "--input", "flowers.csv", "--output", "predictions.csv")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        String said = new String(predict.getInputStream().readAllBytes());
+        assertTrue(predict.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, predict.exitValue(), said);
+        List<String> predicted = Files.readAllLines(work.resolve("predictions.csv"));
+        assertEquals("species,p_setosa,p_versicolor,p_virginica", predicted.get(0));
+        assertTrue(predicted.get(1).startsWith("setosa,"), predicted.toString());
+        assertTrue(predicted.get(2).startsWith("virginica,"), predicted.toString());
+
+        Process eval = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "eval", "--weights",
+                "out/weights.safetensors", "--test", "iris.csv").directory(work.toFile()).redirectErrorStream(true).start();
+        String evaluated = new String(eval.getInputStream().readAllBytes());
+        assertTrue(eval.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, eval.exitValue(), evaluated);
+        assertTrue(evaluated.contains("Iris on 150 samples: loss"), evaluated);
     }
 
     @Test
