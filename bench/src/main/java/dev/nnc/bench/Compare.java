@@ -35,6 +35,7 @@ public final class Compare {
     private final Map<String, Figure> nnc = new LinkedHashMap<>();
     private final Map<String, Figure> torch = new LinkedHashMap<>();
     private long allocationPerStep = -1;
+    private long allocationPerPrediction = -1;
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
@@ -49,7 +50,9 @@ public final class Compare {
             }
             c.nnc.forEach((k, f) -> System.out.println("RESULT " + k + "\t" + f.value + "\t" + f.unit + "\t"
                     + f.higherIsBetter + "\t" + f.note));
-            if (c.allocationPerStep >= 0) System.out.println("ALLOCATION " + c.allocationPerStep);
+            if (c.allocationPerStep >= 0) {
+                System.out.println("ALLOCATION " + c.allocationPerStep + " " + c.allocationPerPrediction);
+            }
             return;
         }
         new Compare().run(root, epochs);
@@ -72,7 +75,9 @@ public final class Compare {
                     String[] f = line.substring(7).split("\t", -1);
                     nnc.put(f[0], new Figure(Double.parseDouble(f[1]), f[2], Boolean.parseBoolean(f[3]), f[4]));
                 } else if (line.startsWith("ALLOCATION ")) {
-                    allocationPerStep = Long.parseLong(line.substring(11));
+                    String[] bytes = line.substring(11).split(" ");
+                    allocationPerStep = Long.parseLong(bytes[0]);
+                    allocationPerPrediction = Long.parseLong(bytes[1]);
                 } else {
                     System.out.println(line);
                 }
@@ -207,6 +212,13 @@ public final class Compare {
                 s -> counter[s.epoch()] = bean.getThreadAllocatedBytes(id));
         long best = Long.MAX_VALUE;
         for (int e = epochs - 10; e < epochs; e++) best = Math.min(best, (counter[e + 1] - counter[e]) / (train.rows() / 64));
+
+        Network one = model.create(1);
+        float[] x = new float[784];
+        for (int i = 0; i < 50_000; i++) one.predict(x, 1);
+        long before = bean.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 50_000; i++) one.predict(x, 1);
+        allocationPerPrediction = (bean.getThreadAllocatedBytes(id) - before) / 50_000;
         return best;
     }
 
@@ -272,7 +284,9 @@ public final class Compare {
             json.put(e.getKey(), row);
         }
         json.put("alloc_bytes_per_train_step", allocationPerStep);
-        System.out.println("allocation per training step: " + allocationPerStep + " bytes");
+        json.put("alloc_bytes_per_prediction", allocationPerPrediction);
+        System.out.println("allocation per training step: " + allocationPerStep + " bytes, per prediction of one sample: "
+                + allocationPerPrediction + " bytes");
         nnc.forEach((k, f) -> { if (!f.note.isEmpty()) System.out.println("nnc " + k + ": " + f.note); });
         torch.forEach((k, f) -> System.out.println("torch " + k + ": " + f.note));
         Path out = root.resolve("target/bench/compare.json");
