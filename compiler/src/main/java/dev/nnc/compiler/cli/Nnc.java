@@ -3,7 +3,7 @@ package dev.nnc.compiler.cli;
 import dev.nnc.compiler.source.CompileError;
 import dev.nnc.compiler.source.CompilerBug;
 import dev.nnc.compiler.source.Diagnostic;
-import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.cli.ErrorReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,24 +41,13 @@ public final class Nnc {
      * stack trace only with {@code --debug}.
      */
     static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
-        boolean debug = parsed.hasMatchedOption("--debug")
-                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-        int status;
-        if (e instanceof CompileError c) {
-            for (Diagnostic d : c.diagnostics()) err.println(d.render());
-            status = 1;
-        } else if (e instanceof UserError) {
-            err.println(e.getMessage());
-            status = 1;
-        } else {
-            String kind = e instanceof CompilerBug ? "internal compiler error" : "internal error";
-            err.println("nnc: " + kind + ": " + e + "\nThis is a bug in nnc; please report it with the .nn file"
-                    + (debug ? "" : " and the output of --debug"));
-            status = 3;
+        if (!(e instanceof CompileError c)) {
+            return ErrorReport.report(e, cli, parsed, e instanceof CompilerBug ? "internal compiler error" : "internal error");
         }
-        if (debug) e.printStackTrace(err);
+        PrintWriter err = cli.getErr();
+        for (Diagnostic d : c.diagnostics()) err.println(d.render());
+        if (ErrorReport.debug(parsed)) e.printStackTrace(err);
         err.flush();
-        return status;
+        return 1;
     }
 }

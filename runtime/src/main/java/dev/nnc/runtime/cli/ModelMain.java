@@ -1,11 +1,12 @@
 package dev.nnc.runtime.cli;
 
 import dev.nnc.runtime.ModelClass;
-import dev.nnc.runtime.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +28,10 @@ public final class ModelMain {
         CommandLine cli = new CommandLine(new ModelMain());
         ModelClass model = loadModel();
         cli.setCommandName(model.spec().name());
-        ((Train) cli.getSubcommands().get("train").getCommand()).model = model;
-        ((Eval) cli.getSubcommands().get("eval").getCommand()).model = model;
-        ((Predict) cli.getSubcommands().get("predict").getCommand()).model = model;
-        cli.setExecutionExceptionHandler(ModelMain::handle);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommand() instanceof ModelCommand command) command.model = model;
+        }
+        cli.setExecutionExceptionHandler((e, c, parsed) -> ErrorReport.report(e, c, parsed, "internal error"));
         System.exit(cli.execute(args));
     }
 
@@ -61,19 +62,6 @@ public final class ModelMain {
         }
     }
 
-    static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
-        boolean debug = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-        if (e instanceof UserError) {
-            err.println(e.getMessage());
-        } else {
-            err.println("internal error: " + e);
-        }
-        if (debug) e.printStackTrace(err);
-        err.flush();
-        return e instanceof UserError ? 1 : 3;
-    }
-
     private static ModelClass loadModel() {
         try (InputStream in = ModelMain.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
             String name = in == null ? null : new Manifest(in).getMainAttributes().getValue("Nnc-Model");
@@ -84,54 +72,53 @@ public final class ModelMain {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the model and write its weights.")
-    static final class Train implements Callable<Integer> {
+    /** What every subcommand of a model jar has: the model, --debug, and where to print. */
+    abstract static class ModelCommand {
         ModelClass model;
-
-        @Mixin
-        TrainOptions options;
 
         @Option(names = "--debug", description = "show stack traces")
         boolean debug;
 
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the model and write its weights.")
+    static final class Train extends ModelCommand implements Callable<Integer> {
+        @Mixin
+        TrainOptions options;
+
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = new PrintWriter(System.out, true);
-            new TrainingSession(model, options, Path.of(""), out).run();
+            new TrainingSession(model, options, Path.of(""), out()).run();
             return 0;
         }
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate trained weights on test data.")
-    static final class Eval implements Callable<Integer> {
-        ModelClass model;
-
+    static final class Eval extends ModelCommand implements Callable<Integer> {
         @Mixin
         InferenceOptions options;
 
-        @Option(names = "--debug", description = "show stack traces")
-        boolean debug;
-
         @Override
         public Integer call() throws IOException {
-            Inference.eval(model, options.weights, options.test, Path.of(""), options.out, new PrintWriter(System.out, true));
+            Inference.eval(model, options.weights, options.test, Path.of(""), options.out, out());
             return 0;
         }
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict the rows of a CSV file with trained weights.")
-    static final class Predict implements Callable<Integer> {
-        ModelClass model;
-
+    static final class Predict extends ModelCommand implements Callable<Integer> {
         @Mixin
         InferenceOptions options;
 
-        @Option(names = "--debug", description = "show stack traces")
-        boolean debug;
-
         @Override
         public Integer call() throws IOException {
-            Inference.predict(model, options.weights, options.requireInput(), options.output, new PrintWriter(System.out, true));
+            Inference.predict(model, options.weights, options.requireInput(), options.output, out());
             return 0;
         }
     }

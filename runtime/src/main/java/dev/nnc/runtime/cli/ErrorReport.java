@@ -1,0 +1,38 @@
+package dev.nnc.runtime.cli;
+
+import dev.nnc.runtime.UserError;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * How a command reports what went wrong, for nnc and for model jars alike: the user's
+ * mistakes as they are (exit 1); anything else as a bug in nnc (exit 3). A stack trace
+ * only with {@code --debug}.
+ */
+public final class ErrorReport {
+    private ErrorReport() {}
+
+    public static boolean debug(CommandLine.ParseResult parsed) {
+        return parsed.hasMatchedOption("--debug")
+                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+    }
+
+    /** {@code kind} names a failure that is not the user's, e.g. "internal error". */
+    public static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed, String kind) {
+        PrintWriter err = cli.getErr();
+        boolean debug = debug(parsed);
+        int status;
+        if (e instanceof UserError) {
+            err.println(e.getMessage());
+            status = 1;
+        } else {
+            err.println("nnc: " + kind + ": " + e + "\nThis is a bug in nnc; please report it with the .nn file"
+                    + (debug ? "" : " and the output of --debug"));
+            status = 3;
+        }
+        if (debug) e.printStackTrace(err);
+        err.flush();
+        return status;
+    }
+}
