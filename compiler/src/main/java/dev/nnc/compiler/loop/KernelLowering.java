@@ -195,8 +195,8 @@ public final class KernelLowering {
         if (op instanceof Op.SoftmaxGrad) return softmaxGrad(n);
         if (op instanceof Op.SumRows) return sumRows(n);
         if (op instanceof Op.DropoutMask d) return mask(n, d);
-        if (op instanceof Op.LossValue || op instanceof Op.SoftmaxCrossEntropy || op instanceof Op.SigmoidBinaryCrossEntropy
-                || op instanceof Op.PerceptronCriterion) {
+        // (SoftmaxCrossEntropy always travels with its softmax: Fusion makes them one kernel)
+        if (op instanceof Op.LossValue || op instanceof Op.SigmoidBinaryCrossEntropy || op instanceof Op.PerceptronCriterion) {
             return loss(n);
         }
         throw new CompilerBug("no kernel for " + op);
@@ -285,18 +285,7 @@ public final class KernelLowering {
         Value isLabel = select(CmpOp.EQ, label, new IndexValue(v("j")), k(1), k(0));
         List<Stmt> row = new ArrayList<>();
         Value divisor = new Var(Buffers.BATCH);
-        if (op instanceof Op.SoftmaxCrossEntropy) {
-            // log-sum-exp(z) - z[label], with the row maximum taken out first
-            row.add(set("max", k(Double.NEGATIVE_INFINITY)));
-            row.add(loop("j", c(w), set("max", new Bin(BinOp.MAX, new Var("max"), p))));
-            row.add(set("sum", k(0)));
-            row.add(set("picked", k(0)));
-            row.add(loop("j", c(w),
-                    set("sum", plus(new Var("sum"), fn(Fn.EXP, minus(p, new Var("max"))))),
-                    set("picked", plus(new Var("picked"), times(isLabel, p)))));
-            row.add(set("total", plus(new Var("total"),
-                    minus(plus(new Var("max"), fn(Fn.LOG, new Var("sum"))), new Var("picked")))));
-        } else if (op instanceof Op.SigmoidBinaryCrossEntropy) {
+        if (op instanceof Op.SigmoidBinaryCrossEntropy) {
             Value t = element(target, v("r"), v("j"));
             row.add(loop("j", c(w), set("total", plus(new Var("total"),
                     minus(Formulas.activation(Activation.SOFTPLUS, 0, p), times(t, p))))));
