@@ -10,7 +10,8 @@ import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
 import dev.nnc.runtime.train.*;
@@ -126,9 +127,9 @@ public final class Compare {
         Path base = root.resolve("bench/models");
         Dataset train = DataSources.read(spec, spec.data().train(), base);
         Dataset test = DataSources.read(spec, spec.data().test(), base);
-        Preprocessor prep = Preprocessor.fit(spec.preprocessing(), train);
-        train = prep.apply(train);
-        test = prep.apply(test);
+        Preprocessor prep = FeatureScaling.fit(spec.preprocessing(), train);
+        train = FeatureScaling.apply(prep, train);
+        test = FeatureScaling.apply(prep, test);
         TrainSpec trainSpec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7);
 
         double best = Double.POSITIVE_INFINITY;
@@ -199,7 +200,7 @@ public final class Compare {
         Dataset all = DataSources.read(model.spec(), model.spec().data().train(), root.resolve("bench/models"));
         int[] first = new int[6400];
         for (int i = 0; i < first.length; i++) first[i] = i;
-        Dataset train = Preprocessor.fit(model.spec().preprocessing(), all).apply(all.select(first));
+        Dataset train = FeatureScaling.apply(FeatureScaling.fit(model.spec().preprocessing(), all), all.select(first));
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Network net = model.create(64);
         Initializer.initialize(net, model.spec(), 7);

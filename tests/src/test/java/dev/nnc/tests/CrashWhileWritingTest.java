@@ -2,7 +2,7 @@ package dev.nnc.tests;
 
 import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.weights.WeightsFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.nnc.tests;
 import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UserError;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.weights.Safetensors;
 import dev.nnc.runtime.weights.WeightsFile;
 import com.google.gson.JsonObject;

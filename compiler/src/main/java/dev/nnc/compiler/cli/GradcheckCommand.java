@@ -8,7 +8,8 @@ import dev.nnc.compiler.source.SourceFile;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class GradcheckCommand extends FileCommand implements Callable<Integer> {
         if (spec.data().train() == null) return null;
         try {
             Dataset d = DataSources.read(spec, spec.data().train(), source.directory());
-            return Preprocessor.fit(spec.preprocessing(), d).apply(d);
+            return FeatureScaling.apply(FeatureScaling.fit(spec.preprocessing(), d), d);
         } catch (UserError e) {
             out.println("(the model's data cannot be read, so random inputs: " + e.getMessage() + ")");
             return null;

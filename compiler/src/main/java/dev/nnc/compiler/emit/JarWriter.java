@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.runtime.Network;
+import dev.nnc.runtime.cli.ModelMain;
 import dev.nnc.runtime.weights.AtomicFiles;
 
 import java.io.ByteArrayOutputStream;
@@ -15,13 +16,13 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 /**
- * Writes a runnable jar: the model class, the runtime and the runtime's two libraries
- * (picocli, Gson), and a manifest naming the runtime's entry point and the model.
+ * Writes a runnable jar: the model's classes, the runtime (prediction and training)
+ * and picocli, and a manifest naming the runtime's entry point and the model.
  */
 public final class JarWriter {
     /** The packages a model needs at run time, found wherever their classes were loaded from. */
-    private static final List<Class<?>> RUNTIME_ANCHORS = List.of(Network.class, picocli.CommandLine.class,
-            com.google.gson.Gson.class);
+    private static final List<Class<?>> RUNTIME_ANCHORS = List.of(Network.class, ModelMain.class,
+            picocli.CommandLine.class);
 
     private JarWriter() {}
 
@@ -48,10 +49,9 @@ public final class JarWriter {
         out.closeEntry();
     }
 
-    /** Copies every class under the anchor's top package (dev/nnc/runtime, picocli, com/google/gson). */
+    /** Copies every class under the anchor's package (dev/nnc/runtime or picocli) from where it was loaded. */
     private static void copyPackage(JarOutputStream out, Class<?> anchor) throws IOException {
-        String packagePath = anchor.getPackageName().replace('.', '/') + "/";
-        if (anchor == com.google.gson.Gson.class) packagePath = "com/google/gson/";
+        String packagePath = anchor == ModelMain.class ? "dev/nnc/runtime/" : anchor.getPackageName().replace('.', '/') + "/";
         Path source;
         try {
             source = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -1,7 +1,6 @@
 package dev.nnc.runtime.spec;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import dev.nnc.runtime.json.JsonRecords;
 
 import java.util.List;
 
@@ -28,8 +27,6 @@ public record ModelSpec(
         TrainSpec train,
         DataSpec data,
         String architectureHash) {
-
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     public enum TargetKind { CLASS, BINARY, REAL }
 
@@ -60,10 +57,10 @@ public record ModelSpec(
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return JsonRecords.toJson(this);
     }
 
     public static ModelSpec fromJson(String json) {
-        return GSON.fromJson(json, ModelSpec.class);
+        return JsonRecords.fromJson(json, ModelSpec.class);
     }
 }

@@ -1,9 +1,9 @@
 package dev.nnc.runtime.weights;
 
-import com.google.gson.Gson;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UserError;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.json.Json;
+import dev.nnc.runtime.json.JsonRecords;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.ModelSpec.ParameterSpec;
 
@@ -12,14 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A trained model's weights as safetensors, with the metadata that makes them usable
  * alone: the model name, the architecture hash, the preprocessing statistics and the
- * class names. Loading refuses weights of another architecture.
+ * class names. Loading refuses weights of another model or architecture.
  */
 public final class WeightsFile {
-    private static final Gson GSON = new Gson();
 
     private WeightsFile() {}
 
@@ -34,39 +34,54 @@ public final class WeightsFile {
                 "format", "nnc",
                 "model", spec.name(),
                 "architecture_hash", spec.architectureHash(),
-                "preprocessing", GSON.toJson(preprocessor),
-                "classes", GSON.toJson(spec.classNames()));
-        Safetensors.write(file, new java.util.TreeMap<>(metadata), tensors);
+                "preprocessing", JsonRecords.toJson(preprocessor),
+                "classes", Json.write(spec.classNames()));
+        Safetensors.write(file, new TreeMap<>(metadata), tensors);
     }
 
     /** Loads into the network; returns the preprocessing the weights were trained with. */
     public static Preprocessor load(Path file, ModelSpec spec, Network network) {
-        Safetensors.Contents contents = Safetensors.read(file);
+        return load(Safetensors.read(file), file.toString(), spec, network);
+    }
+
+    /** The same for a file already read; {@code origin} names it in errors. */
+    public static Preprocessor load(Safetensors.Contents contents, String origin, ModelSpec spec, Network network) {
+        String model = contents.metadata().get("model");
+        if (model != null && !model.equals(spec.name())) {
+            throw new UserError(origin + ": error: these weights are for model " + model + ", not " + spec.name());
+        }
         String hash = contents.metadata().get("architecture_hash");
-        String model = contents.metadata().getOrDefault("model", "?");
         if (hash != null && !hash.equals(spec.architectureHash())) {
-            throw new UserError(file + ": error: these weights are for another architecture (model " + model
-                    + "); " + spec.name() + " was changed since they were trained, or they belong to another model");
+            throw new UserError(origin + ": error: these weights are for another architecture of " + spec.name()
+                    + ": the model was changed since they were trained (architecture hash " + abbreviate(hash)
+                    + ", the model's is " + abbreviate(spec.architectureHash()) + ")");
         }
         float[][] parameters = network.parameters();
         for (int i = 0; i < parameters.length; i++) {
             ParameterSpec p = spec.parameters().get(i);
             Safetensors.Tensor t = contents.tensors().get(p.name());
-            if (t == null) throw new UserError(file + ": error: no tensor named " + p.name() + " for " + spec.name());
+            if (t == null) throw new UserError(origin + ": error: no tensor named " + p.name() + " for " + spec.name());
             if (!t.shape().equals(p.shape())) {
-                throw new UserError(file + ": error: tensor " + p.name() + " has shape " + t.shape() + ", "
+                throw new UserError(origin + ": error: tensor " + p.name() + " has shape " + t.shape() + ", "
                         + spec.name() + " needs " + p.shape());
             }
             System.arraycopy(t.data(), 0, parameters[i], 0, t.data().length);
         }
         String prep = contents.metadata().get("preprocessing");
-        if (prep == null) return new Preprocessor("none", new float[spec.inputWidth()], ones(spec.inputWidth()));
-        return GSON.fromJson(prep, Preprocessor.class);
+        if (prep == null) return Preprocessor.none(spec.inputWidth());
+        try {
+            Preprocessor p = JsonRecords.fromJson(prep, Preprocessor.class);
+            if (p.shift().length != spec.inputWidth() || p.scale().length != spec.inputWidth()) {
+                throw new IllegalArgumentException("width");
+            }
+            return p;
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new UserError(origin + ": error: the preprocessing statistics in the metadata are not readable for "
+                    + spec.inputWidth() + " inputs");
+        }
     }
 
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        java.util.Arrays.fill(a, 1);
-        return a;
+    private static String abbreviate(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) : hash;
     }
 }

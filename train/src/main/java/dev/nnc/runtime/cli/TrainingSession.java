@@ -1,13 +1,14 @@
 package dev.nnc.runtime.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.json.Json;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
@@ -87,10 +88,10 @@ public final class TrainingSession {
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
 
-        Preprocessor preprocessor = Preprocessor.fit(spec.preprocessing(), all);
-        all = preprocessor.apply(all);
-        validation = preprocessor.apply(validation);
-        test = preprocessor.apply(test);
+        Preprocessor preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
+        all = FeatureScaling.apply(preprocessor, all);
+        validation = FeatureScaling.apply(preprocessor, validation);
+        test = FeatureScaling.apply(preprocessor, test);
 
         int batch = Trainer.batchSize(train, all.rows());
         Network network = model.create(Math.max(batch, Math.min(256, all.rows())));
@@ -148,7 +149,7 @@ public final class TrainingSession {
     private static void write(Path dir, ModelSpec spec, Network network, Preprocessor preprocessor,
                               Map<String, Object> metrics, List<EpochStats> history) throws IOException {
         WeightsFile.save(dir.resolve("weights.safetensors"), spec, network, preprocessor);
-        AtomicFiles.write(dir.resolve("metrics.json"), new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n");
+        AtomicFiles.write(dir.resolve("metrics.json"), Json.pretty(metrics) + "\n");
         StringBuilder csv = new StringBuilder("epoch,lr,loss,accuracy,val_loss,val_accuracy,seconds\n");
         boolean classes = spec.isClassification();
         for (EpochStats s : history) {

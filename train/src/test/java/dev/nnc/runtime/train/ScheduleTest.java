@@ -1,7 +1,6 @@
-package dev.nnc.runtime;
+package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.spec.TrainSpec.ScheduleSpec;
-import dev.nnc.runtime.train.Schedule;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;

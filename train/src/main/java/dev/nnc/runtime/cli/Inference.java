@@ -1,13 +1,14 @@
 package dev.nnc.runtime.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.json.Json;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.data.Preprocessor;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.train.Evaluation;
@@ -39,7 +40,7 @@ public final class Inference {
         if (source == null || source.kind().equals("split")) {
             throw new UserError("error: no test data: give --test FILE" + (source == null ? "" : " (the model's test data is a split of its training data)"));
         }
-        Dataset test = preprocessor.apply(DataSources.read(spec, source, dataBase));
+        Dataset test = FeatureScaling.apply(preprocessor, DataSources.read(spec, source, dataBase));
         Scores scores = new Scores(spec);
         Evaluation e = Evaluation.of(network, scores, test);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -49,7 +50,7 @@ public final class Inference {
         out.printf(Locale.ROOT, "%s on %d samples: loss %.4f  %s %.4f%n", spec.name(), test.rows(), e.loss(), scores.name(), e.score());
         out.flush();
         if (outDir != null) {
-            AtomicFiles.write(outDir.resolve("metrics.json"), new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n");
+            AtomicFiles.write(outDir.resolve("metrics.json"), Json.pretty(metrics) + "\n");
         }
         return metrics;
     }
@@ -62,7 +63,7 @@ public final class Inference {
         ModelSpec spec = model.spec();
         Network network = model.create(CHUNK);
         Preprocessor preprocessor = WeightsFile.load(weights, spec, network);
-        Dataset data = preprocessor.apply(new CsvReader(spec, spec.targetName()).readInputs(input));
+        Dataset data = FeatureScaling.apply(preprocessor, new CsvReader(spec, spec.targetName()).readInputs(input));
         Scores scores = new Scores(spec);
         StringBuilder csv = new StringBuilder(header(spec));
         float[] x = new float[CHUNK * data.inputWidth()];

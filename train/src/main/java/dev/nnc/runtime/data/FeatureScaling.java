@@ -1,12 +1,11 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.spec.ModelSpec.Preprocessing;
+import dev.nnc.runtime.weights.Preprocessor;
 
-/**
- * Feature scaling, x' = (x - shift) * scale per feature. The statistics are fitted on
- * the training part only and travel with the weights, so prediction scales the same way.
- */
-public record Preprocessor(String kind, float[] shift, float[] scale) {
+/** Fits a model's input preprocessing on its training data, and applies it to data sets. */
+public final class FeatureScaling {
+    private FeatureScaling() {}
 
     public static Preprocessor fit(Preprocessing spec, Dataset train) {
         int w = train.inputWidth();
@@ -47,23 +46,11 @@ public record Preprocessor(String kind, float[] shift, float[] scale) {
         return new Preprocessor(spec.kind(), shift, scale);
     }
 
-    public boolean identity() {
-        return kind.equals("none");
-    }
-
-    /** Scales the inputs in place. */
-    public void apply(float[] x, int rows) {
-        if (identity()) return;
-        int w = shift.length;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < w; j++) x[r * w + j] = (x[r * w + j] - shift[j]) * scale[j];
-        }
-    }
-
-    public Dataset apply(Dataset data) {
-        if (data == null || identity()) return data;
+    /** A scaled copy of the data (the same data when there is nothing to scale). */
+    public static Dataset apply(Preprocessor preprocessor, Dataset data) {
+        if (data == null || preprocessor.identity()) return data;
         float[] x = data.x().clone();
-        apply(x, data.rows());
+        preprocessor.apply(x, data.rows());
         return new Dataset(data.origin(), x, data.y(), data.rows(), data.inputWidth(), data.targetWidth());
     }
 }
