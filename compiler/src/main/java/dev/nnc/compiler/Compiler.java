@@ -3,6 +3,7 @@ package dev.nnc.compiler;
 import dev.nnc.compiler.autodiff.Differentiator;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.emit.ClassEmitter;
+import dev.nnc.compiler.emit.TypedClassEmitter;
 import dev.nnc.compiler.emit.VectorKernelEmitter;
 import dev.nnc.compiler.ir.Graph;
 import dev.nnc.compiler.ir.Lowering;
@@ -15,37 +16,59 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The compiler driver: parse and check, lower to the tensor graph, make the loss
  * stable, differentiate, fuse, lower kernels to loops, emit the class.
  */
 public final class Compiler {
-    public static final String PACKAGE = "nnc.models";
+    /** The package of the model classes when the caller names none. */
+    public static final String DEFAULT_PACKAGE = "nnc.models";
 
     private Compiler() {}
 
     public static CompiledModel compile(SourceFile file) {
-        return compile(Frontend.check(file), false);
+        return compile(file, DEFAULT_PACKAGE);
+    }
+
+    /** Compiles into {@code packageName}: the typed class {@code packageName.ModelName} and its network class. */
+    public static CompiledModel compile(SourceFile file, String packageName) {
+        return compile(Frontend.check(file), false, packageName);
     }
 
     public static CompiledModel compile(CheckedModel model, boolean doublePrecision) {
+        return compile(model, doublePrecision, DEFAULT_PACKAGE);
+    }
+
+    /**
+     * The network class ({@code Name$Network}, or {@code Name$NetworkDouble} for gradient
+     * checks), its Vector API helper, and for float models the typed class {@code Name}.
+     */
+    public static CompiledModel compile(CheckedModel model, boolean doublePrecision, String packageName) {
         Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
         // The double-precision class exists to check gradients, which needs a deterministic forward pass.
         Graph forward = doublePrecision ? Lowering.inference(model) : Lowering.training(model);
         Graph training = Differentiator.differentiate(StableLossRewrite.rewrite(forward));
         ModelSpec spec = spec(model, inference);
-        String className = PACKAGE + "." + model.name() + (doublePrecision ? "Double" : "");
+        String typedName = packageName + "." + model.name();
+        String className = typedName + (doublePrecision ? "$NetworkDouble" : "$Network");
         Backend.Plan plan = Backend.plan(className.replace('.', '/'), doublePrecision, spec.toJson(),
                 inference, training, model.optimizer(), model.penalty());
         byte[] classFile = ClassEmitter.emit(plan.classPlan());
-        java.util.Map<String, byte[]> helpers = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> companions = new LinkedHashMap<>();
         if (plan.classPlan().hasVectorCode()) {
-            helpers.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
+            companions.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
                     plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
         }
-        return new CompiledModel(className, classFile, spec, plan.inferenceKernels(), plan.trainingKernels(), helpers);
+        if (!doublePrecision) {
+            companions.put(typedName, TypedClassEmitter.emit(typedName.replace('.', '/'), className.replace('.', '/'),
+                    model.targetKind(), model.name() + ".nn"));
+        }
+        return new CompiledModel(className, classFile, typedName, spec, plan.inferenceKernels(), plan.trainingKernels(),
+                companions);
     }
 
     private static ModelSpec spec(CheckedModel model, Graph inference) {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Every generated class, float and double, passes ASM's verifier. */
+/** Every generated class, float and double, typed class and helpers, passes ASM's verifier. */
 class GeneratedClassTest {
 
     @ParameterizedTest
@@ -33,7 +33,7 @@ class GeneratedClassTest {
                         new PrintWriter(problems));
                 assertEquals("", problems.toString(), c.getKey() + (doublePrecision ? " (double)" : ""));
             }
-            assertEquals(doublePrecision ? 1 : 2, compiled.classes().size(), "the model class and its vector helper");
+            assertEquals(doublePrecision ? 1 : 3, compiled.classes().size(), "the network class, its vector helper and the typed class");
             assertFalse(compiled.trainingKernels().isEmpty());
         }
     }

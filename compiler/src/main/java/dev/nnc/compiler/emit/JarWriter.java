@@ -10,7 +10,9 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.*;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -26,8 +28,9 @@ public final class JarWriter {
 
     private JarWriter() {}
 
-    /** {@code classes}: class files by binary name; the first is the model's. */
-    public static void write(Path jar, java.util.Map<String, byte[]> classes) throws IOException {
+    /** {@code classes}: class files by binary name, the network class's first; {@code resources}: other files by path. */
+    public static void write(Path jar, java.util.Map<String, byte[]> classes, java.util.Map<String, byte[]> resources)
+            throws IOException {
         String className = classes.keySet().iterator().next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Manifest manifest = new Manifest();
@@ -37,21 +40,26 @@ public final class JarWriter {
         main.putValue("Nnc-Model", className);
         main.putValue("Created-By", "nnc");
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
-            for (var c : classes.entrySet()) add(out, c.getKey().replace('.', '/') + ".class", c.getValue());
-            for (Class<?> anchor : RUNTIME_ANCHORS) copyPackage(out, anchor);
+            Set<String> written = new HashSet<>();
+            for (var c : classes.entrySet()) add(out, written, c.getKey().replace('.', '/') + ".class", c.getValue());
+            for (var r : resources.entrySet()) add(out, written, r.getKey(), r.getValue());
+            for (Class<?> anchor : RUNTIME_ANCHORS) copyPackage(out, written, anchor);
         }
         AtomicFiles.write(jar, bytes.toByteArray());
     }
 
-    private static void add(JarOutputStream out, String name, byte[] data) throws IOException {
+    /** Adds an entry unless one of that name is there (both runtimes may come from one shaded jar). */
+    private static void add(JarOutputStream out, Set<String> written, String name, byte[] data) throws IOException {
+        if (!written.add(name)) return;
         out.putNextEntry(new ZipEntry(name));
         out.write(data);
         out.closeEntry();
     }
 
-    /** Copies every class under the anchor's package (dev/nnc/runtime or picocli) from where it was loaded. */
-    private static void copyPackage(JarOutputStream out, Class<?> anchor) throws IOException {
-        String packagePath = anchor == ModelMain.class ? "dev/nnc/runtime/" : anchor.getPackageName().replace('.', '/') + "/";
+    /** Copies every class under dev/nnc/runtime (for nnc's anchors) or the anchor's package, from where it was loaded. */
+    private static void copyPackage(JarOutputStream out, Set<String> written, Class<?> anchor) throws IOException {
+        String packagePath = anchor.getPackageName().startsWith("dev.nnc.runtime") ? "dev/nnc/runtime/"
+                : anchor.getPackageName().replace('.', '/') + "/";
         Path source;
         try {
             source = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -62,7 +70,7 @@ public final class JarWriter {
             Path root = source.resolve(packagePath);
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                    add(out, packagePath + root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                    add(out, written, packagePath + root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
                 }
             }
             return;
@@ -71,7 +79,7 @@ public final class JarWriter {
             for (JarEntry e : (Iterable<JarEntry>) jar.stream().sorted(java.util.Comparator.comparing(JarEntry::getName))::iterator) {
                 if (e.isDirectory() || !e.getName().startsWith(packagePath)) continue;
                 try (InputStream in = jar.getInputStream(e)) {
-                    add(out, e.getName(), in.readAllBytes());
+                    add(out, written, e.getName(), in.readAllBytes());
                 }
             }
         }

@@ -46,6 +46,21 @@ public final class WeightsFile {
 
     /** The same for a file already read; {@code origin} names it in errors. */
     public static Preprocessor load(Safetensors.Contents contents, String origin, ModelSpec spec, Network network) {
+        Preprocessor preprocessor = check(contents, origin, spec);
+        float[][] parameters = network.parameters();
+        for (int i = 0; i < parameters.length; i++) {
+            float[] data = contents.tensors().get(spec.parameters().get(i).name()).data();
+            System.arraycopy(data, 0, parameters[i], 0, data.length);
+        }
+        return preprocessor;
+    }
+
+    /**
+     * Whether the weights fit the model: its name and architecture hash (when the file
+     * has them), every parameter tensor by name and shape, the preprocessing statistics.
+     * Returns the preprocessing; a {@link UserError} says what does not fit.
+     */
+    public static Preprocessor check(Safetensors.Contents contents, String origin, ModelSpec spec) {
         String model = contents.metadata().get("model");
         if (model != null && !model.equals(spec.name())) {
             throw new UserError(origin + ": error: these weights are for model " + model + ", not " + spec.name());
@@ -56,16 +71,13 @@ public final class WeightsFile {
                     + ": the model was changed since they were trained (architecture hash " + abbreviate(hash)
                     + ", the model's is " + abbreviate(spec.architectureHash()) + ")");
         }
-        float[][] parameters = network.parameters();
-        for (int i = 0; i < parameters.length; i++) {
-            ParameterSpec p = spec.parameters().get(i);
+        for (ParameterSpec p : spec.parameters()) {
             Safetensors.Tensor t = contents.tensors().get(p.name());
             if (t == null) throw new UserError(origin + ": error: no tensor named " + p.name() + " for " + spec.name());
             if (!t.shape().equals(p.shape())) {
                 throw new UserError(origin + ": error: tensor " + p.name() + " has shape " + t.shape() + ", "
                         + spec.name() + " needs " + p.shape());
             }
-            System.arraycopy(t.data(), 0, parameters[i], 0, t.data().length);
         }
         String prep = contents.metadata().get("preprocessing");
         if (prep == null) return Preprocessor.none(spec.inputWidth());

@@ -1,0 +1,54 @@
+package dev.nnc.compiler;
+
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.weights.Safetensors;
+import dev.nnc.runtime.weights.WeightsFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A compiled model with the weights it ships with, if any: what goes into a jar or a
+ * classes folder. The weights are checked against the model here, when the
+ * application is built, not when it first predicts.
+ *
+ * @param weights the safetensors file's bytes, or null when none is bundled
+ */
+public record ModelBundle(CompiledModel model, byte[] weights) {
+
+    /** The model alone, or with the weights file, which must fit it (else a {@link UserError}). */
+    public static ModelBundle of(CompiledModel model, Path weights) {
+        if (weights == null) return new ModelBundle(model, null);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(weights);
+        } catch (NoSuchFileException e) {
+            throw new UserError(weights + ": error: no such weights file");
+        } catch (IOException e) {
+            throw new UserError(weights + ": error: cannot read: " + e.getMessage());
+        }
+        WeightsFile.check(Safetensors.read(bytes, weights.toString()), weights.toString(), model.spec());
+        return new ModelBundle(model, bytes);
+    }
+
+    /** Where {@code Name.load()} looks for bundled weights: {@code package/Name.safetensors}. */
+    public String weightsResource() {
+        return model.typedClassName().replace('.', '/') + ".safetensors";
+    }
+
+    /** Class files by binary name. */
+    public Map<String, byte[]> classes() {
+        return model.classes();
+    }
+
+    /** Other files by path in the jar or classes folder: the bundled weights. */
+    public Map<String, byte[]> resources() {
+        Map<String, byte[]> resources = new LinkedHashMap<>();
+        if (weights != null) resources.put(weightsResource(), weights);
+        return resources;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.nnc.runtime.predict;
+
+import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.Network;
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.weights.Preprocessor;
+import dev.nnc.runtime.weights.Safetensors;
+import dev.nnc.runtime.weights.WeightsFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntConsumer;
+
+/**
+ * The engine behind a typed model class: a compiled {@link Network} with loaded
+ * weights, the input preprocessing those weights were trained with, and one set of
+ * buffers per thread. The parameters are shared and never written after loading, so
+ * any number of threads predict at once without locks; each thread's buffers are made
+ * on its first call and reused after, so a call allocates nothing but its result.
+ */
+public final class Predictor {
+    /** Rows per part of a batch: each part runs on one thread, in its own buffers. */
+    static final int PART = 128;
+    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+
+    private final ModelSpec spec;
+    private final Network weights;
+    private final Preprocessor preprocessor;
+    private final ThreadLocal<Buffers> buffers;
+
+    /** One thread's networks (sharing the parameters) and input rows. */
+    private final class Buffers {
+        final Network one = weights.replica(1);
+        final float[] row = new float[spec.inputWidth()];
+        Network part;
+        float[] rows;
+
+        Network part() {
+            if (part == null) {
+                part = weights.replica(PART);
+                rows = new float[PART * spec.inputWidth()];
+            }
+            return part;
+        }
+    }
+
+    private Predictor(ModelClass model, Safetensors.Contents contents, String origin) {
+        this.spec = model.spec();
+        this.weights = model.create(1);
+        try {
+            this.preprocessor = WeightsFile.load(contents, origin, spec, weights);
+        } catch (UserError e) {
+            throw loadError(e);
+        }
+        this.buffers = ThreadLocal.withInitial(Buffers::new);
+    }
+
+    /** The network class with the weights of a safetensors file written by {@code nnc train}. */
+    public static Predictor load(Class<?> networkClass, Path weights) {
+        try {
+            return new Predictor(ModelClass.of(networkClass), Safetensors.read(weights), weights.toString());
+        } catch (UserError e) {
+            throw loadError(e);
+        }
+    }
+
+    /** The same from a stream, read to its end (and not closed). */
+    public static Predictor load(Class<?> networkClass, InputStream weights) {
+        ModelClass model = ModelClass.of(networkClass);
+        return load(model, weights, model.spec().name() + " weights (stream)");
+    }
+
+    /**
+     * The weights bundled beside the typed class: the resource {@code Name.safetensors}
+     * in its package, as nnc-maven-plugin and {@code nnc compile --weights} place it.
+     */
+    public static Predictor loadBundled(Class<?> typedClass, Class<?> networkClass) {
+        String resource = typedClass.getSimpleName() + ".safetensors";
+        String path = typedClass.getPackageName().replace('.', '/') + "/" + resource;
+        try (InputStream in = typedClass.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ModelLoadException("no weights bundled with " + typedClass.getName() + ": the class path has no "
+                        + path + " (put the trained weights beside the .nn file, named like it, or call "
+                        + typedClass.getSimpleName() + ".load(Path))");
+            }
+            return load(ModelClass.of(networkClass), in, path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    private static Predictor load(ModelClass model, InputStream in, String origin) {
+        byte[] bytes;
+        try {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + origin, e);
+        }
+        try {
+            return new Predictor(model, Safetensors.read(bytes, origin), origin);
+        } catch (UserError e) {
+            throw loadError(e);
+        }
+    }
+
+    private static ModelLoadException loadError(UserError e) {
+        return new ModelLoadException(e.getMessage().replaceFirst(": error: ", ": "));
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The outputs for one row of raw values, in this thread's buffer (valid until its next call). */
+    float[] predict(float[] input) {
+        check(input, -1);
+        Buffers b = buffers.get();
+        preprocessor.apply(input, b.row, 0);
+        return b.one.predict(b.row, 1);
+    }
+
+    /**
+     * Predicts every row, handing each row's outputs to {@code sink} as
+     * {@code (outputs, offset, row)}. Parts of {@link #PART} rows run on every core;
+     * a row's outputs do not depend on the part it falls in.
+     */
+    void predict(float[][] rows, RowSink sink) {
+        for (int r = 0; r < rows.length; r++) check(rows[r], r);
+        int parts = (rows.length + PART - 1) / PART;
+        IntConsumer part = p -> predictPart(rows, p * PART, Math.min(rows.length, (p + 1) * PART), sink);
+        if (parts <= 1) {
+            if (parts == 1) part.accept(0);
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            int index = p;
+            tasks.add(POOL.submit(() -> part.accept(index)));
+        }
+        for (ForkJoinTask<?> t : tasks) t.join();
+    }
+
+    private void predictPart(float[][] rows, int from, int to, RowSink sink) {
+        Buffers b = buffers.get();
+        Network network = b.part();
+        int w = spec.inputWidth();
+        for (int r = from; r < to; r++) preprocessor.apply(rows[r], b.rows, (r - from) * w);
+        float[] out = network.predict(b.rows, to - from);
+        int outputs = spec.outputWidth();
+        for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputs, r);
+    }
+
+    /** Receives one row's outputs: {@code outputs[offset .. offset + width)} belong to row {@code row}. */
+    interface RowSink {
+        void accept(float[] outputs, int offset, int row);
+    }
+
+    private void check(float[] input, int row) {
+        String where = spec.name() + ".predict" + (row >= 0 ? ": row " + row : "");
+        if (input == null) throw new IllegalArgumentException(where + " is null");
+        if (input.length != spec.inputWidth()) {
+            throw new IllegalArgumentException(where + ": expected " + spec.inputWidth() + " values for "
+                    + spec.inputName() + " " + spec.inputShape() + ", got " + input.length);
+        }
+        for (int j = 0; j < input.length; j++) {
+            if (Float.isNaN(input[j]) || Float.isInfinite(input[j])) {
+                throw new IllegalArgumentException(where + ": " + spec.inputName() + "[" + j + "] is " + input[j]
+                        + "; expected a finite number");
+            }
+        }
+    }
+}
