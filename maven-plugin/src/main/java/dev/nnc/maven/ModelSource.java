@@ -1,0 +1,94 @@
+package dev.nnc.maven;
+
+import dev.nnc.compiler.Compiler;
+import dev.nnc.compiler.ModelBundle;
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.weights.AtomicFiles;
+
+import javax.lang.model.SourceVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code .nn} file under the source folder: its package, its weights (if any),
+ * and the status file that lists what it produced in {@code target/classes} the last
+ * time, which says whether it must be compiled again.
+ */
+final class ModelSource {
+    private final Path file;
+    private final Path relative;
+    private final Path status;
+    private final Path output;
+
+    ModelSource(Path sourceRoot, Path file, Path statusRoot, Path output) {
+        this.file = file;
+        this.relative = sourceRoot.relativize(file);
+        this.status = statusRoot.resolve(relative + ".outputs");
+        this.output = output;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The folder below the source root as a package; {@code nnc.models} for files at the root. */
+    String packageName() {
+        Path folder = relative.getParent();
+        if (folder == null) return Compiler.DEFAULT_PACKAGE;
+        String name = folder.toString().replace(folder.getFileSystem().getSeparator(), ".");
+        if (!SourceVersion.isName(name)) {
+            throw new UserError(file + ": error: the folder " + folder + " does not name a Java package ('" + name + "')");
+        }
+        return name;
+    }
+
+    /** {@code iris.safetensors} beside {@code iris.nn}, or null. */
+    Path weights() {
+        String name = file.getFileName().toString();
+        Path weights = file.resolveSibling(name.substring(0, name.length() - ".nn".length()) + ".safetensors");
+        return Files.isRegularFile(weights) ? weights : null;
+    }
+
+    /** Compiled after the last change to the file and its weights, with every output still there. */
+    boolean upToDate() throws IOException {
+        if (!Files.isRegularFile(status)) return false;
+        long compiled = Files.getLastModifiedTime(status).toMillis();
+        Path weights = weights();
+        List<String> outputs = Files.readAllLines(status);
+        if (outputs.isEmpty() || !outputs.get(0).equals(weights == null ? "no weights" : "weights")) return false;
+        if (Files.getLastModifiedTime(file).toMillis() > compiled) return false;
+        if (weights != null && Files.getLastModifiedTime(weights).toMillis() > compiled) return false;
+        for (String o : outputs.subList(1, outputs.size())) {
+            if (!Files.exists(output.resolve(o))) return false;
+        }
+        return true;
+    }
+
+    /** Deletes what the last build of this file wrote: a renamed model leaves no stale classes. */
+    void removeOutputs() throws IOException {
+        if (!Files.isRegularFile(status)) return;
+        List<String> outputs = Files.readAllLines(status);
+        for (String o : outputs.subList(Math.min(1, outputs.size()), outputs.size())) Files.deleteIfExists(output.resolve(o));
+        Files.delete(status);
+    }
+
+    /** Writes the class files and the weights, then the status file that lists them. */
+    void write(ModelBundle bundle) throws IOException {
+        List<String> written = new ArrayList<>();
+        written.add(bundle.weights() == null ? "no weights" : "weights");
+        for (Map.Entry<String, byte[]> c : bundle.classes().entrySet()) {
+            String path = c.getKey().replace('.', '/') + ".class";
+            AtomicFiles.write(output.resolve(path), c.getValue());
+            written.add(path);
+        }
+        for (Map.Entry<String, byte[]> r : bundle.resources().entrySet()) {
+            AtomicFiles.write(output.resolve(r.getKey()), r.getValue());
+            written.add(r.getKey());
+        }
+        AtomicFiles.write(status, String.join("\n", written) + "\n");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.nnc.maven;
+
+import dev.nnc.compiler.cli.Nnc;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The goal on a project folder: packages from folders, bundled weights, recompiling only what changed, errors. */
+class CompileMojoTest {
+    static final Path IRIS = Path.of("../examples/iris/iris.nn");
+
+    @TempDir
+    Path project;
+    Path nn;
+    Path classes;
+    final List<String> errors = new ArrayList<>();
+    final List<String> infos = new ArrayList<>();
+
+    @BeforeEach
+    void layout() throws Exception {
+        nn = Files.createDirectories(project.resolve("src/main/nn/com/example/flowers"));
+        classes = project.resolve("target/classes");
+        Files.copy(IRIS, nn.resolve("iris.nn"));
+    }
+
+    CompileMojo mojo() {
+        CompileMojo mojo = new CompileMojo();
+        mojo.sourceDirectory = project.resolve("src/main/nn").toFile();
+        mojo.outputDirectory = classes.toFile();
+        mojo.statusDirectory = project.resolve("target/nnc-status").toFile();
+        mojo.setLog(new SystemStreamLog() {
+            @Override
+            public void error(CharSequence content) {
+                errors.add(content.toString());
+            }
+
+            @Override
+            public void info(CharSequence content) {
+                infos.add(content.toString());
+            }
+        });
+        return mojo;
+    }
+
+    void train(Path into) {
+        StringWriter err = new StringWriter();
+        assertEquals(0, Nnc.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "train", IRIS.toString(),
+                "--epochs", "2", "--out", into.toString(), "--quiet"), err.toString());
+    }
+
+    @Test
+    void compilesIntoThePackageOfItsFolderWithItsWeights() throws Exception {
+        train(project.resolve("run"));
+        Files.copy(project.resolve("run/weights.safetensors"), nn.resolve("iris.safetensors"));
+        Files.writeString(project.resolve("src/main/nn/top.nn"), Files.readString(IRIS).replace("model Iris", "model Top"));
+        mojo().execute();
+        for (String file : List.of("com/example/flowers/Iris.class", "com/example/flowers/Iris$Network.class",
+                "com/example/flowers/Iris.safetensors", "nnc/models/Top.class")) {
+            assertTrue(Files.exists(classes.resolve(file)), file);
+        }
+        assertFalse(Files.exists(classes.resolve("nnc/models/Top.safetensors")));
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void recompilesOnlyWhatChanged() throws Exception {
+        mojo().execute();
+        Path typed = classes.resolve("com/example/flowers/Iris.class");
+        FileTime first = Files.getLastModifiedTime(typed);
+        mojo().execute();
+        assertEquals(first, Files.getLastModifiedTime(typed));
+        assertTrue(infos.get(infos.size() - 1).startsWith("nnc: all 1 models are up to date"), infos.toString());
+
+        // a renamed model replaces its old classes
+        Files.writeString(nn.resolve("iris.nn"), Files.readString(IRIS).replace("model Iris", "model Flower"));
+        Files.setLastModifiedTime(nn.resolve("iris.nn"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        mojo().execute();
+        assertTrue(Files.exists(classes.resolve("com/example/flowers/Flower.class")));
+        assertFalse(Files.exists(typed));
+    }
+
+    @Test
+    void errorsFailTheBuildWithFileLineAndColumn() throws Exception {
+        Files.copy(Path.of("../examples/bad_shapes.nn"), nn.resolve("bad_shapes.nn"));
+        var failure = assertThrows(MojoFailureException.class, () -> mojo().execute());
+        assertEquals("nnc: 1 model has errors (see above)", failure.getMessage());
+        String bad = nn.resolve("bad_shapes.nn").toString();
+        assertTrue(errors.stream().anyMatch(e -> e.matches("\\Q" + bad + "\\E:\\d+:\\d+: error: .*")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.strip().matches("\\^+")), "a caret line: " + errors);
+        assertTrue(Files.exists(classes.resolve("com/example/flowers/Iris.class")), "the good model still compiles");
+    }
+
+    @Test
+    void weightsOfAnotherModelFailTheBuild() throws Exception {
+        Path sine = project.resolve("sine");
+        assertEquals(0, Nnc.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "train",
+                "../examples/sine/sine.nn", "--epochs", "1", "--out", sine.toString(), "--quiet"));
+        Files.copy(sine.resolve("weights.safetensors"), nn.resolve("iris.safetensors"));
+        assertThrows(MojoFailureException.class, () -> mojo().execute());
+        assertEquals(List.of(nn.resolve("iris.safetensors") + ": error: these weights are for model Sine, not Iris"), errors);
+    }
+}
