@@ -81,8 +81,9 @@ public class CompileMojo extends AbstractMojo {
         if (failed > 0) {
             throw new MojoFailureException("nnc: " + failed + (failed == 1 ? " model has" : " models have") + " errors (see above)");
         }
-        getLog().info("nnc: " + (compiled == 0 ? "all " + models.size() + " models are up to date"
-                : "compiled " + compiled + (compiled == 1 ? " model" : " models")) + " into " + outputDirectory);
+        int unchanged = models.size() - compiled;
+        getLog().info("nnc: compiled " + compiled + (compiled == 1 ? " model" : " models") + " into " + outputDirectory
+                + (unchanged > 0 ? " (" + unchanged + " up to date)" : ""));
     }
 
     private void compile(ModelSource source) throws IOException {
