@@ -15,6 +15,15 @@ public final class ModelLoader extends ClassLoader {
         return ModelClass.load(compiled.className(), new ModelLoader(compiled));
     }
 
+    /** The typed class applications use ({@code nnc.models.Iris}), defined with its network class. */
+    public static Class<?> typedClass(CompiledModel compiled) {
+        try {
+            return Class.forName(compiled.typedClassName(), true, new ModelLoader(compiled));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Defines the class without treating it as a float Network (the double-precision class). */
     public static Class<?> define(CompiledModel compiled) {
         try {
