@@ -28,7 +28,9 @@ import java.util.function.IntConsumer;
 public final class Predictor {
     /** Rows per part of a batch: each part runs on one thread, in its own buffers. */
     static final int PART = 128;
-    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    /** The threads of batch prediction: every core, or the system property {@code nnc.threads}. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Integer.getInteger("nnc.threads",
+            Runtime.getRuntime().availableProcessors()));
 
     private final ModelSpec spec;
     private final Network weights;

@@ -1,0 +1,233 @@
+package dev.nnc.bench;
+
+import dev.nnc.compiler.CompiledModel;
+import dev.nnc.compiler.Compiler;
+import dev.nnc.compiler.ModelLoader;
+import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.Network;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.data.DataSources;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.predict.Classifier;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.TrainSpec;
+import dev.nnc.runtime.train.*;
+import dev.nnc.runtime.weights.Preprocessor;
+import dev.nnc.runtime.weights.WeightsFile;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * nnc's side of the workloads, measured in a JVM of its own per group (as each user's
+ * model would run: in a shared JVM, the runtime's call sites see several model classes
+ * and one workload's JIT profile slows the next). Each figure is printed as a line
+ * {@code RESULT workload value unit note} for {@link Compare} to collect.
+ */
+final class NncWorkloads {
+    /** FLOPs per sample of the 784-256-128-10 MLP's matrix products, forward. */
+    static final double FORWARD_FLOPS = 2.0 * (784 * 256 + 256 * 128 + 128 * 10);
+    /** Training: the forward products, every weight gradient, the input gradients of layers 2 and 3. */
+    static final double TRAINING_FLOPS = 2 * FORWARD_FLOPS + 2.0 * (256 * 128 + 128 * 10);
+
+    private final Path root;
+
+    private NncWorkloads(Path root) {
+        this.root = root;
+    }
+
+    /** {@code root epochs group}: prints the group's figures. */
+    public static void main(String[] args) throws Exception {
+        NncWorkloads w = new NncWorkloads(Path.of(args[0]));
+        switch (args[2]) {
+            case "fashion" -> w.fashion(Integer.parseInt(args[1]));
+            case "small" -> w.small();
+            case "allocation" -> w.allocation();
+            default -> throw new IllegalArgumentException("no workload group " + args[2]);
+        }
+    }
+
+    /** One figure, measured on {@code threads} threads. */
+    static void result(String workload, double value, String unit, int threads, String note) {
+        System.out.println("RESULT " + workload + "\t" + value + "\t" + unit + "\t" + threads + "\t" + note);
+    }
+
+    private static int predictionThreads() {
+        return Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    private CompiledModel compile(String model) throws IOException {
+        return Compiler.compile(SourceFile.read(root.resolve("bench/models").resolve(model)));
+    }
+
+    /**
+     * One training epoch (the fastest of those run, on the better of one and two
+     * threads), then prediction from the trained weights: one sample and batches of
+     * 1000, through the bare network class and through the typed class an application uses.
+     */
+    private void fashion(int epochs) throws Exception {
+        CompiledModel compiled = compile("fashion_mlp.nn");
+        ModelClass model = ModelLoader.load(compiled);
+        ModelSpec spec = model.spec();
+        Path base = root.resolve("bench/models");
+        Dataset rawTest = DataSources.read(spec, spec.data().test(), base);
+        Dataset train = DataSources.read(spec, spec.data().train(), base);
+        Preprocessor prep = FeatureScaling.fit(spec.preprocessing(), train);
+        train = FeatureScaling.apply(prep, train);
+        Dataset test = FeatureScaling.apply(prep, rawTest);
+        TrainSpec trainSpec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7);
+
+        double best = Double.POSITIVE_INFINITY;
+        Network trained = null;
+        int bestThreads = 0;
+        for (int threads : new int[]{1, 2}) {
+            Network net = model.create(64);
+            Initializer.initialize(net, spec, 7);
+            Trainer.Result r = new Trainer(net, spec, trainSpec, spec.learningRate()).fit(train, null, threads, s -> { });
+            double fastest = r.history().stream().mapToDouble(EpochStats::seconds).min().orElseThrow();
+            if (fastest < best) {
+                best = fastest;
+                bestThreads = threads;
+            }
+            trained = net;
+        }
+        double accuracy = Evaluation.of(trained, new Scores(spec), test).score();
+        result("fashion_train_epoch", best, "s", bestThreads, String.format(Locale.ROOT,
+                "%d thread(s), test accuracy %.4f after %d epochs", bestThreads, accuracy, epochs));
+
+        Network one = model.create(1);
+        copy(trained.parameters(), one.parameters());
+        result("fashion_infer_one_network", oneAtATime(test, x -> one.predict(x, 1)), "us", 1, "bare Network class, preprocessed input");
+
+        Path weights = Files.createTempFile("fashion", ".safetensors");
+        WeightsFile.save(weights, spec, trained, prep);
+        Classifier typed = (Classifier) ModelLoader.typedClass(compiled).getMethod("load", Path.class).invoke(null, weights);
+        Files.delete(weights);
+        result("fashion_infer_one", oneAtATime(rawTest, x -> typed.predict(x)), "us", 1, "typed class: raw input, preprocessing, result object");
+
+        Network batch = model.create(1000);
+        copy(trained.parameters(), batch.parameters());
+        float[] xb = new float[1000 * 784];
+        result("fashion_infer_batch_network", throughput(() -> {
+            for (int from = 0; from < test.rows(); from += 1000) {
+                System.arraycopy(test.x(), from * 784, xb, 0, Math.min(1000, test.rows() - from) * 784);
+                batch.predict(xb, Math.min(1000, test.rows() - from));
+            }
+        }, test.rows()), "samples/s", 1, "bare Network class, one thread");
+        float[][][] batches = new float[(rawTest.rows() + 999) / 1000][][];
+        for (int b = 0; b < batches.length; b++) {
+            batches[b] = new float[Math.min(1000, rawTest.rows() - b * 1000)][];
+            for (int r = 0; r < batches[b].length; r++) {
+                int row = b * 1000 + r;
+                batches[b][r] = java.util.Arrays.copyOfRange(rawTest.x(), row * 784, (row + 1) * 784);
+            }
+        }
+        result("fashion_infer_batch", throughput(() -> {
+            for (float[][] rows : batches) typed.predict(rows);
+        }, rawTest.rows()), "samples/s", predictionThreads(), "typed class, " + predictionThreads() + " thread(s)");
+    }
+
+    /** Microseconds per sample, predicting the test images one at a time after a warm-up. */
+    private static double oneAtATime(Dataset data, java.util.function.Consumer<float[]> predict) {
+        float[] x = new float[784];
+        for (int i = 0; i < 5000; i++) {
+            System.arraycopy(data.x(), (i % data.rows()) * 784, x, 0, 784);
+            predict.accept(x);
+        }
+        int n = 30_000;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(data.x(), (i % data.rows()) * 784, x, 0, 784);
+            predict.accept(x);
+        }
+        return (System.nanoTime() - start) / 1e3 / n;
+    }
+
+    /** Samples per second of a pass over {@code rows} samples, the best of five after three warm-up passes. */
+    private static double throughput(Runnable pass, int rows) {
+        for (int i = 0; i < 3; i++) pass.run();
+        double best = 0;
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            pass.run();
+            best = Math.max(best, rows / ((System.nanoTime() - start) / 1e9));
+        }
+        return best;
+    }
+
+    private static void copy(float[][] from, float[][] to) {
+        for (int i = 0; i < from.length; i++) System.arraycopy(from[i], 0, to[i], 0, from[i].length);
+    }
+
+    /** 4-16-3 tanh, SGD momentum, batch 16 over 150 random samples: microseconds per step once warm. */
+    private void small() throws IOException {
+        ModelClass model = ModelLoader.load(compile("small.nn"));
+        ModelSpec spec = model.spec();
+        Rng rng = new Rng(1);
+        float[] x = new float[150 * 4];
+        float[] y = new float[150];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(3);
+        Dataset data = new Dataset("random", x, y, 150, 4, 1);
+        Network net = model.create(16);
+        Initializer.initialize(net, spec, 1);
+        TrainSpec warm = new TrainSpec(3000, 16, false, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1);
+        new Trainer(net, spec, warm, spec.learningRate()).fit(data, null, 1, s -> { });
+        Trainer.Result r = new Trainer(net, spec, spec.train(), spec.learningRate()).fit(data, null, 1, s -> { });
+        double seconds = r.history().stream().mapToDouble(EpochStats::seconds).sum();
+        int steps = r.history().size() * ((150 + 15) / 16);
+        result("small_train_step", seconds / steps * 1e6, "us", 1, "");
+    }
+
+    /**
+     * Bytes allocated by this thread per training step of the Fashion-MNIST network (the
+     * trainer on one thread), once warm: 40 epochs over 6,400 images, the smallest of the
+     * last ten epochs' figures; and per prediction of one sample, by the bare network and
+     * by the typed class (whose result object is the one allocation it makes).
+     */
+    private void allocation() throws Exception {
+        CompiledModel compiled = compile("fashion_mlp.nn");
+        ModelClass model = ModelLoader.load(compiled);
+        Dataset all = DataSources.read(model.spec(), model.spec().data().train(), root.resolve("bench/models"));
+        int[] first = new int[6400];
+        for (int i = 0; i < first.length; i++) first[i] = i;
+        Preprocessor prep = FeatureScaling.fit(model.spec().preprocessing(), all);
+        Dataset train = FeatureScaling.apply(prep, all.select(first));
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Network net = model.create(64);
+        Initializer.initialize(net, model.spec(), 7);
+        int epochs = 40;
+        TrainSpec spec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7);
+        long id = Thread.currentThread().getId();
+        long[] counter = new long[epochs + 1];
+        counter[0] = bean.getThreadAllocatedBytes(id);
+        new Trainer(net, model.spec(), spec, 0.001).fit(train, null, 1, s -> counter[s.epoch()] = bean.getThreadAllocatedBytes(id));
+        long best = Long.MAX_VALUE;
+        for (int e = epochs - 10; e < epochs; e++) best = Math.min(best, (counter[e + 1] - counter[e]) / (train.rows() / 64));
+        result("alloc_bytes_per_train_step", best, "bytes", 1, "");
+
+        Network one = model.create(1);
+        float[] x = new float[784];
+        result("alloc_bytes_per_prediction", allocated(bean, () -> one.predict(x, 1)), "bytes", 1, "bare Network class");
+        Path weights = Files.createTempFile("fashion", ".safetensors");
+        WeightsFile.save(weights, model.spec(), net, prep);
+        Classifier typed = (Classifier) ModelLoader.typedClass(compiled).getMethod("load", Path.class).invoke(null, weights);
+        Files.delete(weights);
+        result("alloc_bytes_per_typed_prediction", allocated(bean, () -> typed.predict(x)), "bytes", 1,
+                "typed class: the Classification and its copy of the 10 probabilities");
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean bean, Runnable prediction) {
+        long id = Thread.currentThread().getId();
+        for (int i = 0; i < 50_000; i++) prediction.run();
+        long before = bean.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 50_000; i++) prediction.run();
+        return (bean.getThreadAllocatedBytes(id) - before) / 50_000;
+    }
+}
