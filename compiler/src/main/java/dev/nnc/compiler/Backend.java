@@ -28,6 +28,7 @@ final class Backend {
     private final List<String> descriptions = new ArrayList<>();
     private List<VectorMatMul> vectorKernels;
     private List<VectorLoop> vectorLoops;
+    private Map<String, Loop.PackedWeight> packedWeights;
 
     record Plan(ClassPlan classPlan, List<String> inferenceKernels, List<String> trainingKernels) {}
 
@@ -40,6 +41,7 @@ final class Backend {
                        Optimizer optimizer, Penalty penalty) {
         vectorKernels = doublePrecision ? null : new ArrayList<>();
         vectorLoops = doublePrecision ? null : new ArrayList<>();
+        packedWeights = doublePrecision ? null : new LinkedHashMap<>();
         List<String> names = inference.parameters().stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
         for (int i = 0; i < names.size(); i++) {
             Node p = inference.parameters().get(i);
@@ -53,28 +55,30 @@ final class Backend {
         Buffers inferenceNames = new Buffers("i", names, inference);
         Buffers trainingNames = new Buffers("t", names, training);
 
-        List<String> predict = lower("predict", Fusion.kernels(inference, List.of(inference.output())), inferenceNames);
+        List<String> predict = lower("predict", Fusion.kernels(inference, List.of(inference.output())), inferenceNames, true);
         List<String> evaluate = lower("evaluate", Fusion.kernels(inference, List.of(inference.output(), inference.loss())),
-                inferenceNames);
+                inferenceNames, true);
         int inferenceCount = descriptions.size();
         List<Node> trainingRoots = new ArrayList<>(List.of(training.output(), training.loss()));
         trainingRoots.addAll(training.gradients().values());
-        List<String> train = lower("train", Fusion.kernels(training, trainingRoots), trainingNames);
-        List<String> update = lower("update", Fusion.updates(training, optimizer, penalty), trainingNames);
+        List<String> train = lower("train", Fusion.kernels(training, trainingRoots), trainingNames, false);
+        List<String> update = lower("update", Fusion.updates(training, optimizer, penalty), trainingNames, false);
 
         ClassPlan plan = new ClassPlan(className, doublePrecision, specJson, List.copyOf(buffers.values()), names.size(),
                 functions, predict, evaluate, train, update,
                 inferenceNames.name(inference.output()), trainingNames.name(training.output()),
                 vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
-                vectorLoops == null ? List.of() : List.copyOf(vectorLoops));
+                vectorLoops == null ? List.of() : List.copyOf(vectorLoops),
+                packedWeights == null ? List.of() : List.copyOf(packedWeights.values()));
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
         return new Plan(plan, inferenceKernels, List.copyOf(trainingKernels));
     }
 
-    private List<String> lower(String phase, List<Kernel> kernels, Buffers names) {
-        KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops);
+    /** {@code prediction}: the weights do not change while these kernels run, so products may use packed weights. */
+    private List<String> lower(String phase, List<Kernel> kernels, Buffers names, boolean prediction) {
+        KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops, prediction ? packedWeights : null);
         List<String> calls = new ArrayList<>();
         for (Kernel k : kernels) {
             for (Node n : k.fused()) allocate(n, names);

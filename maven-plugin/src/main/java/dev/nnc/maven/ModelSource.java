@@ -15,10 +15,13 @@ import java.util.Map;
 
 /**
  * One {@code .nn} file under the source folder: its package, its weights (if any),
- * and the status file that lists what it produced in {@code target/classes} the last
- * time, which says whether it must be compiled again.
+ * and the status file that says which compiler made what it produced in
+ * {@code target/classes} the last time, which says whether it must be compiled again.
  */
 final class ModelSource {
+    /** Which compiler made the classes: another one (a new nnc, or a rebuilt snapshot) compiles again. */
+    private static final String COMPILER = compilerIdentity();
+
     private final Path file;
     private final Path relative;
     private final Path status;
@@ -33,6 +36,16 @@ final class ModelSource {
 
     Path file() {
         return file;
+    }
+
+    private static String compilerIdentity() {
+        String version = Compiler.class.getPackage().getImplementationVersion();
+        try {
+            Path code = Path.of(Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return "nnc " + version + " " + Files.getLastModifiedTime(code).toMillis();
+        } catch (Exception e) {
+            return "nnc " + version;
+        }
     }
 
     /** The folder below the source root as a package; {@code nnc.models} for files at the root. */
@@ -59,10 +72,12 @@ final class ModelSource {
         long compiled = Files.getLastModifiedTime(status).toMillis();
         Path weights = weights();
         List<String> outputs = Files.readAllLines(status);
-        if (outputs.isEmpty() || !outputs.get(0).equals(weights == null ? "no weights" : "weights")) return false;
+        if (outputs.size() < 2 || !outputs.get(0).equals(COMPILER) || !outputs.get(1).equals(weights == null ? "no weights" : "weights")) {
+            return false;
+        }
         if (Files.getLastModifiedTime(file).toMillis() > compiled) return false;
         if (weights != null && Files.getLastModifiedTime(weights).toMillis() > compiled) return false;
-        for (String o : outputs.subList(1, outputs.size())) {
+        for (String o : outputs.subList(2, outputs.size())) {
             if (!Files.exists(output.resolve(o))) return false;
         }
         return true;
@@ -72,13 +87,14 @@ final class ModelSource {
     void removeOutputs() throws IOException {
         if (!Files.isRegularFile(status)) return;
         List<String> outputs = Files.readAllLines(status);
-        for (String o : outputs.subList(Math.min(1, outputs.size()), outputs.size())) Files.deleteIfExists(output.resolve(o));
+        for (String o : outputs.subList(Math.min(2, outputs.size()), outputs.size())) Files.deleteIfExists(output.resolve(o));
         Files.delete(status);
     }
 
     /** Writes the class files and the weights, then the status file that lists them. */
     void write(ModelBundle bundle) throws IOException {
         List<String> written = new ArrayList<>();
+        written.add(COMPILER);
         written.add(bundle.weights() == null ? "no weights" : "weights");
         for (Map.Entry<String, byte[]> c : bundle.classes().entrySet()) {
             String path = c.getKey().replace('.', '/') + ".class";

@@ -57,6 +57,15 @@ public interface Network {
     /** Zeroes the optimizer's state and step count. */
     void resetOptimizer();
 
+    /**
+     * Copies the weight matrices into the layout of the fastest prediction kernels (with
+     * the Vector API on a machine with 512-bit vectors; else it does nothing), which
+     * {@link #predict} and {@link #evaluate} then use, here and in replicas made after,
+     * until the next {@link #update}. Call it once the parameters are set and when they
+     * will not change by other means while it predicts: the typed model classes do.
+     */
+    void packWeights();
+
     /** Seeds the generator that draws dropout masks. */
     void seed(long seed);
 }

@@ -41,7 +41,7 @@ class TypedModelTest {
         assertEquals(0, Cli.run("train", "examples/sine/sine.nn", "--epochs", "3", "--out", dir.resolve("sine").toString(), "--quiet").status());
         irisWeights = dir.resolve("iris/weights.safetensors");
         sineWeights = dir.resolve("sine/weights.safetensors");
-        iris = compiledClass("examples/iris/iris.nn", "com.example.flowers", irisWeights, "com.example.flowers.Iris");
+        iris = compiledClass("examples/iris/iris.nn", "org.example.typed", irisWeights, "org.example.typed.Iris");
     }
 
     /** The typed class from a jar that nnc compile wrote, loaded beside this test's runtime. */

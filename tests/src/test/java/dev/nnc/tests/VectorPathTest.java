@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The Vector API products and the scalar loops compute the same thing: the same
  * network with the same weights, once on each path, gives the same outputs and
- * gradients within float rounding. Odd sizes exercise every edge of the tiles.
+ * gradients within float rounding, and so do the packed weights of prediction. Odd
+ * sizes exercise every edge of the tiles.
  */
 class VectorPathTest {
     private static final String PROGRAM = """
@@ -51,7 +52,11 @@ class VectorPathTest {
             float[] y = new float[rows];
             for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.37);
             for (int r = 0; r < rows; r++) y[r] = r % 5;
-            assertArrayEquals(scalar.predict(x, rows), vector.predict(x, rows), 1e-5f);
+            float[] expected = scalar.predict(x, rows).clone();
+            assertArrayEquals(expected, vector.predict(x, rows), 1e-5f);
+            vector.packWeights();
+            assertArrayEquals(expected, vector.predict(x, rows), 1e-5f, "packed weights, rows " + rows);
+            assertEquals(scalar.evaluate(x, y, rows), vector.evaluate(x, y, rows), 1e-5, "packed weights");
             assertEquals(scalar.gradients(x, y, rows), vector.gradients(x, y, rows), 1e-5);
             float[][] gs = scalar.parameterGradients();
             float[][] gv = vector.parameterGradients();
@@ -63,6 +68,8 @@ class VectorPathTest {
             float[][] ps = scalar.parameters();
             float[][] pv = vector.parameters();
             for (int t = 0; t < ps.length; t++) assertArrayEquals(ps[t], pv[t], 1e-5f, "updated tensor " + t);
+            // the updates dropped the packed weights: prediction reads the new ones
+            assertArrayEquals(scalar.predict(x, rows), vector.predict(x, rows), 1e-5f, "after updates, rows " + rows);
         }
     }
 }

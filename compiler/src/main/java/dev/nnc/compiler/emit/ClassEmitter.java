@@ -18,6 +18,8 @@ import static org.objectweb.asm.Opcodes.*;
 public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
     private static final String RNG = "dev/nnc/runtime/Rng";
+    /** The runtime's packed matrix product of prediction (loaded only with the Vector API). */
+    static final String GEMM = "dev/nnc/runtime/vector/Gemm";
     /** Whether the Vector API is there: decided once, when the class is initialised. */
     static final String VECTOR_FLAG = "VECTOR";
     private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr", "batch");
@@ -56,6 +58,7 @@ public final class ClassEmitter {
         cw.visitField(ACC_PRIVATE, "x", array, null, null).visitEnd();
         cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
         for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
+        for (Loop.PackedWeight w : plan.packedWeights()) cw.visitField(ACC_PRIVATE, w.field(), array, null, null).visitEnd();
 
         cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, VECTOR_FLAG, "Z", null, null).visitEnd();
         vectorFlag();
@@ -74,6 +77,7 @@ public final class ClassEmitter {
         arrays("parameters", "p");
         arrays("parameterGradients", "g");
         resetOptimizer();
+        if (!plan.doublePrecision()) packWeights();
         simple();
         cw.visitEnd();
         return cw.toByteArray();
@@ -152,6 +156,12 @@ public final class ClassEmitter {
             mv.visitIntInsn(NEWARRAY, plan.doublePrecision() ? T_DOUBLE : T_FLOAT);
             mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
         }
+        for (Loop.PackedWeight w : replica ? plan.packedWeights() : List.<Loop.PackedWeight>of()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 2);
+            mv.visitFieldInsn(GETFIELD, owner, w.field(), array);
+            mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
+        }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -209,7 +219,36 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** update(lr): step += 1, penalty = 0, then each parameter's update kernel. */
+    /**
+     * packWeights(): with the Vector API and 512-bit vectors, each weight that prediction
+     * multiplies by gets its packed copy: {@code p0_packed = Gemm.pack(p0, n, k)}.
+     */
+    private void packWeights() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "packWeights", "()V", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
+        if (!plan.packedWeights().isEmpty()) {
+            mv.visitFieldInsn(GETSTATIC, owner, VECTOR_FLAG, "Z");
+            mv.visitJumpInsn(IFEQ, done);
+            mv.visitMethodInsn(INVOKESTATIC, GEMM, "available", "()Z", false);
+            mv.visitJumpInsn(IFEQ, done);
+        }
+        for (Loop.PackedWeight w : plan.packedWeights()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, w.parameter(), array);
+            mv.visitLdcInsn(w.n());
+            mv.visitLdcInsn(w.k());
+            mv.visitMethodInsn(INVOKESTATIC, GEMM, "pack", "([FII)[F", false);
+            mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
+        }
+        mv.visitLabel(done);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** update(lr): step += 1, penalty = 0, the packed weights dropped, then each parameter's update kernel. */
     private void update() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "update", "(D)V", null, null);
         mv.visitCode();
@@ -225,6 +264,12 @@ public final class ClassEmitter {
         mv.visitVarInsn(ALOAD, 0);
         mv.visitInsn(DCONST_0);
         mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
+        // the weights change: prediction goes back to the kernels that read them directly
+        for (Loop.PackedWeight w : plan.packedWeights()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
+        }
         callKernels(mv, plan.update(), -1);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

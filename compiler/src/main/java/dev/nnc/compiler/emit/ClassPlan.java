@@ -13,6 +13,7 @@ import java.util.List;
  * @param className the internal name, e.g. {@code nnc/models/Iris}
  * @param doublePrecision arrays of double instead of float (for gradient checks)
  * @param parameters the parameter buffers in spec order; {@code g<i>} are their gradients
+ * @param packedWeights the weights that prediction multiplies by from a packed copy, once packed
  */
 public record ClassPlan(
         String className,
@@ -28,7 +29,8 @@ public record ClassPlan(
         String inferenceOutput,
         String trainingOutput,
         List<VectorMatMul> vectorKernels,
-        List<VectorLoop> vectorLoops) {
+        List<VectorLoop> vectorLoops,
+        List<Loop.PackedWeight> packedWeights) {
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {

@@ -67,6 +67,9 @@ final class LoopEmitter {
                 arraysOf(set.value(), out);
             } else if (s instanceof VectorCall call) {
                 out.addAll(List.of(call.a(), call.b(), call.out()));
+            } else if (s instanceof PackedProduct product) {
+                out.addAll(List.of(product.a(), product.weight().field(), product.out()));
+                arraysOf(List.of(product.fallback()), out);
             } else if (s instanceof VectorLoopCall call) {
                 out.addAll(call.loop().arrays());
             } else if (s instanceof Choose choose) {
@@ -128,6 +131,8 @@ final class LoopEmitter {
             mv.visitLabel(end);
         } else if (s instanceof VectorLoopCall call) {
             vectorLoop(call);
+        } else if (s instanceof PackedProduct product) {
+            packedProduct(product);
         } else if (s instanceof Choose choose) {
             Label scalar
  = new Label();
@@ -142,6 +147,23 @@ final class LoopEmitter {
         } else {
             throw new CompilerBug("statement " + s);
         }
+    }
+
+    /** {@code if (packed != null) Gemm.multiply(a, packed, out, rows, k, n); else fallback}. */
+    private void packedProduct(PackedProduct product) {
+        Label fallback = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(ALOAD, array(product.weight().field()));
+        mv.visitJumpInsn(IFNULL, fallback);
+        for (String array : List.of(product.a(), product.weight().field(), product.out())) mv.visitVarInsn(ALOAD, array(array));
+        index(product.rows());
+        mv.visitLdcInsn(product.weight().k());
+        mv.visitLdcInsn(product.weight().n());
+        mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.GEMM, "multiply", "([F[F[FIII)V", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(fallback);
+        statement(product.fallback());
+        mv.visitLabel(done);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.nnc.compiler.source.CompilerBug;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.nnc.compiler.loop.Loop.*;
@@ -22,15 +23,20 @@ public final class KernelLowering {
     private final Buffers buffers;
     private final List<VectorMatMul> vectorKernels;
     private final List<VectorLoop> vectorLoops;
+    private final Map<String, PackedWeight> packedWeights;
 
     /**
      * {@code vectorKernels} and {@code vectorLoops}: where to add the Vector API products
-     * and loops, or null for scalar code only.
+     * and loops, or null for scalar code only; {@code packedWeights}: where to add the
+     * weights whose products run packed (prediction only, where weights do not change),
+     * or null for none.
      */
-    public KernelLowering(Buffers buffers, List<VectorMatMul> vectorKernels, List<VectorLoop> vectorLoops) {
+    public KernelLowering(Buffers buffers, List<VectorMatMul> vectorKernels, List<VectorLoop> vectorLoops,
+                          Map<String, PackedWeight> packedWeights) {
         this.buffers = buffers;
         this.vectorKernels = vectorKernels;
         this.vectorLoops = vectorLoops;
+        this.packedWeights = packedWeights;
     }
 
     /** The loop nest of a kernel; {@code name} is the method it becomes. */
@@ -41,14 +47,24 @@ public final class KernelLowering {
             vectorKernels.add(product.get());
             Node mm = p.fused().stream().filter(n -> n.op() instanceof Op.MatMul).findFirst().orElseThrow();
             List<Stmt> vector = new ArrayList<>();
-            vector.add(new VectorCall(product.get().name(), buffers.name(mm.input(0)), buffers.name(mm.input(1)),
-                    buffers.name(p.output()), dimension(product.get().m())));
+            vector.add(packed(mm, product.get(), new VectorCall(product.get().name(), buffers.name(mm.input(0)),
+                    buffers.name(mm.input(1)), buffers.name(p.output()), dimension(product.get().m()))));
             if (p.fused().size() > 1) vector.addAll(vectorized(pointwise(p, true), name));
             return List.of(new Choose(vector, pointwise(p, false)));
         }
         if (kernel instanceof Kernel.Update u) return vectorized(UpdateLowering.lower(u), name);
         if (kernel instanceof Kernel.SoftmaxCrossEntropy s) return softmaxCrossEntropy(s);
         return vectorized(reduction(kernel.output()), name);
+    }
+
+    /** The product through the packed weight when it multiplies by a weight's transpose in prediction. */
+    private Stmt packed(Node mm, VectorMatMul product, VectorCall call) {
+        Node weight = mm.input(1);
+        if (packedWeights == null || !product.dot() || !(weight.op() instanceof Op.Parameter)) return call;
+        String parameter = buffers.name(weight);
+        PackedWeight packed = packedWeights.computeIfAbsent(parameter,
+                name -> new PackedWeight(name, name + "_packed", product.n(), product.k()));
+        return new PackedProduct(call.a(), packed, call.out(), call.rows(), call);
     }
 
     // ---- element-wise kernels with an optional matmul ----

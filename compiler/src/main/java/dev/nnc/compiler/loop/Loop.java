@@ -133,6 +133,18 @@ public final class Loop {
     /** The vector statements when the Vector API is available at run time, else the scalar ones. */
     public record Choose(List<Stmt> vector, List<Stmt> scalar) implements Stmt {}
 
+    /**
+     * {@code out = a · wᵀ} through the runtime's packed product when the weight has been
+     * packed ({@code packed} is not null: see {@link PackedWeight}), else {@code fallback}.
+     */
+    public record PackedProduct(String a, PackedWeight weight, String out, Index rows, Stmt fallback) implements Stmt {}
+
+    /**
+     * A weight matrix {@code parameter} ([n][k]) that prediction multiplies by from its
+     * packed copy, the field {@code field}, made by {@code packWeights()}.
+     */
+    public record PackedWeight(String parameter, String field, int n, int k) {}
+
     public static Stmt loop(String var, Index to, Stmt... body) {
         return new For(var, c(0), to, List.of(body));
     }

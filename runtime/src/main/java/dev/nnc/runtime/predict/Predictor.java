@@ -61,6 +61,7 @@ public final class Predictor {
         } catch (UserError e) {
             throw loadError(e);
         }
+        weights.packWeights();
         this.buffers = ThreadLocal.withInitial(Buffers::new);
     }
 

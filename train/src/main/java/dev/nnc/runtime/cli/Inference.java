@@ -35,6 +35,7 @@ public final class Inference {
         ModelSpec spec = model.spec();
         Network network = model.create(CHUNK);
         Preprocessor preprocessor = WeightsFile.load(weights, spec, network);
+        network.packWeights();
         SourceSpec source = testPath != null ? DataSources.fromPath(spec, spec.data().test(), testPath) : spec.data().test();
         Path dataBase = testPath != null ? Path.of("") : base;
         if (source == null || source.kind().equals("split")) {
@@ -63,6 +64,7 @@ public final class Inference {
         ModelSpec spec = model.spec();
         Network network = model.create(CHUNK);
         Preprocessor preprocessor = WeightsFile.load(weights, spec, network);
+        network.packWeights();
         Dataset data = FeatureScaling.apply(preprocessor, new CsvReader(spec, spec.targetName()).readInputs(input));
         Scores scores = new Scores(spec);
         StringBuilder csv = new StringBuilder(header(spec));

@@ -1,0 +1,57 @@
+package dev.nnc.runtime.vector;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The packed product against a double-precision reference, and a row's result alone and in any batch. */
+class GemmTest {
+
+    static float[] random(int size, Random random) {
+        float[] a = new float[size];
+        for (int i = 0; i < a.length; i++) a[i] = random.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    @Test
+    void matchesTheReferenceForEveryShapeOfEdge() {
+        Random random = new Random(1);
+        for (int n : new int[]{1, 10, 16, 17, 64, 100, 128, 256}) {
+            for (int k : new int[]{1, 3, 16, 784}) {
+                for (int rows : new int[]{1, 5, 6, 13}) {
+                    float[] a = random(rows * k, random);
+                    float[] w = random(n * k, random);
+                    float[] c = new float[rows * n];
+                    Gemm.multiply(a, Gemm.pack(w, n, k), c, rows, k, n);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double expected = 0;
+                            for (int kk = 0; kk < k; kk++) expected += (double) a[i * k + kk] * w[j * k + kk];
+                            assertEquals(expected, c[i * n + j], 1e-5 * Math.max(1, Math.sqrt(k)), "n " + n + " k " + k + " rows " + rows);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRowGivesTheSameBitsAloneAsInABatch() {
+        Random random = new Random(2);
+        int k = 200;
+        for (int n : new int[]{10, 64, 100}) {
+            int rows = 17;
+            float[] a = random(rows * k, random);
+            float[] packed = Gemm.pack(random(n * k, random), n, k);
+            float[] batch = new float[rows * n];
+            Gemm.multiply(a, packed, batch, rows, k, n);
+            for (int i = 0; i < rows; i++) {
+                float[] one = new float[n];
+                Gemm.multiply(java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), packed, one, 1, k, n);
+                assertArrayEquals(one, java.util.Arrays.copyOfRange(batch, i * n, (i + 1) * n), "row " + i);
+            }
+        }
+    }
+}
