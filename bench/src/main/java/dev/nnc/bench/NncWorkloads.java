@@ -103,6 +103,7 @@ final class NncWorkloads {
 
         Network one = model.create(1);
         copy(trained.parameters(), one.parameters());
+        one.packWeights();
         result("fashion_infer_one_network", oneAtATime(test, x -> one.predict(x, 1)), "us", 1, "bare Network class, preprocessed input");
 
         Path weights = Files.createTempFile("fashion", ".safetensors");
@@ -113,6 +114,7 @@ final class NncWorkloads {
 
         Network batch = model.create(1000);
         copy(trained.parameters(), batch.parameters());
+        batch.packWeights();
         float[] xb = new float[1000 * 784];
         result("fashion_infer_batch_network", throughput(() -> {
             for (int from = 0; from < test.rows(); from += 1000) {

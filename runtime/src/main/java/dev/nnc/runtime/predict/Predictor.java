@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.function.IntConsumer;
 
 /**
  * The engine behind a typed model class: a compiled {@link Network} with loaded
@@ -26,8 +25,12 @@ import java.util.function.IntConsumer;
  * on its first call and reused after, so a call allocates nothing but its result.
  */
 public final class Predictor {
-    /** Rows per part of a batch: each part runs on one thread, in its own buffers. */
-    static final int PART = 128;
+    /**
+     * Rows per part of a batch: each part runs on one thread, in its own buffers. A
+     * multiple of the product kernel's six rows, so that only the last part has a
+     * remainder of rows, which the slower one-row kernel computes.
+     */
+    static final int PART = 120;
     /** The threads of batch prediction: every core, or the system property {@code nnc.threads}. */
     private static final ForkJoinPool POOL = new ForkJoinPool(Integer.getInteger("nnc.threads",
             Runtime.getRuntime().availableProcessors()));
@@ -123,7 +126,8 @@ public final class Predictor {
 
     /** The outputs for one row of raw values, in this thread's buffer (valid until its next call). */
     float[] predict(float[] input) {
-        check(input, -1);
+        checkWidth(input, -1);
+        checkFinite(input, -1);
         Buffers b = buffers.get();
         preprocessor.apply(input, b.row, 0);
         return b.one.predict(b.row, 1);
@@ -135,26 +139,36 @@ public final class Predictor {
      * a row's outputs do not depend on the part it falls in.
      */
     void predict(float[][] rows, RowSink sink) {
-        for (int r = 0; r < rows.length; r++) check(rows[r], r);
+        for (int r = 0; r < rows.length; r++) checkWidth(rows[r], r);
         int parts = (rows.length + PART - 1) / PART;
-        IntConsumer part = p -> predictPart(rows, p * PART, Math.min(rows.length, (p + 1) * PART), sink);
         if (parts <= 1) {
-            if (parts == 1) part.accept(0);
+            if (parts == 1) predictPart(rows, 0, rows.length, sink);
             return;
         }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
-            int index = p;
-            tasks.add(POOL.submit(() -> part.accept(index)));
+            int from = p * PART;
+            int to = Math.min(rows.length, from + PART);
+            tasks.add(POOL.submit(() -> predictPart(rows, from, to, sink)));
         }
-        for (ForkJoinTask<?> t : tasks) t.join();
+        // a bad row's exception reaches the caller as it was thrown, the first row's first
+        IllegalArgumentException bad = null;
+        for (ForkJoinTask<?> t : tasks) {
+            t.quietlyJoin();
+            if (bad == null && t.getException() instanceof IllegalArgumentException e) bad = e;
+            else if (t.getException() instanceof RuntimeException e) throw e;
+        }
+        if (bad != null) throw bad;
     }
 
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {
         Buffers b = buffers.get();
         Network network = b.part();
         int w = spec.inputWidth();
-        for (int r = from; r < to; r++) preprocessor.apply(rows[r], b.rows, (r - from) * w);
+        for (int r = from; r < to; r++) {
+            checkFinite(rows[r], r);
+            preprocessor.apply(rows[r], b.rows, (r - from) * w);
+        }
         float[] out = network.predict(b.rows, to - from);
         int outputs = spec.outputWidth();
         for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputs, r);
@@ -165,18 +179,39 @@ public final class Predictor {
         void accept(float[] outputs, int offset, int row);
     }
 
-    private void check(float[] input, int row) {
-        String where = spec.name() + ".predict" + (row >= 0 ? ": row " + row : "");
-        if (input == null) throw new IllegalArgumentException(where + " is null");
+    private void checkWidth(float[] input, int row) {
+        if (input == null) throw new IllegalArgumentException(where(row) + " is null");
         if (input.length != spec.inputWidth()) {
-            throw new IllegalArgumentException(where + ": expected " + spec.inputWidth() + " values for "
+            throw new IllegalArgumentException(where(row) + ": expected " + spec.inputWidth() + " values for "
                     + spec.inputName() + " " + spec.inputShape() + ", got " + input.length);
         }
+    }
+
+    private void checkFinite(float[] input, int row) {
+        if (finite(input)) return;
         for (int j = 0; j < input.length; j++) {
             if (Float.isNaN(input[j]) || Float.isInfinite(input[j])) {
-                throw new IllegalArgumentException(where + ": " + spec.inputName() + "[" + j + "] is " + input[j]
+                throw new IllegalArgumentException(where(row) + ": " + spec.inputName() + "[" + j + "] is " + input[j]
                         + "; expected a finite number");
             }
         }
+    }
+
+    /** Whether every value is finite: v - v is 0 for those, NaN for NaN and the infinities (four sums in flight). */
+    private static boolean finite(float[] x) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= x.length; j += 4) {
+            s0 += x[j] - x[j];
+            s1 += x[j + 1] - x[j + 1];
+            s2 += x[j + 2] - x[j + 2];
+            s3 += x[j + 3] - x[j + 3];
+        }
+        for (; j < x.length; j++) s0 += x[j] - x[j];
+        return s0 + s1 + s2 + s3 == 0;
+    }
+
+    private String where(int row) {
+        return spec.name() + ".predict" + (row >= 0 ? ": row " + row : "");
     }
 }

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * by six broadcast elements of a: 24 accumulators in registers, 24 FMAs per 10 loads.
  *
  * <p>Every element of c is the same chain of FMAs over k in order, whichever kernel
- * (6 rows or 1, 4 vectors or 1) computes it: a row's result does not depend on the
+ * (6 rows or 1, 8, 4 or 1 vectors) computes it: a row's result does not depend on the
  * rows around it, so a batch gives exactly what its rows give alone.
  *
  * <p>Needs 512-bit vectors (AVX-512); {@link #available()} says whether this JVM has them.
@@ -21,7 +21,6 @@ public final class Gemm {
     /** Columns of wᵀ per panel: four vectors of 16 floats. */
     public static final int PANEL = 64;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final FloatVector ZERO = FloatVector.zero(S);
     private static final int TILE_ROWS = 6;
 
     private Gemm() {}
@@ -44,17 +43,20 @@ public final class Gemm {
 
     /** c[rows][n] = a[rows][k] · wᵀ, with w packed by {@link #pack}. */
     public static void multiply(float[] a, float[] packed, float[] c, int rows, int k, int n) {
-        for (int p = 0; p * PANEL < n; p++) {
-            int bStart = p * k * PANEL;
-            int column = p * PANEL;
-            if (n - column >= PANEL) {
-                int row = 0;
-                for (; row + TILE_ROWS <= rows; row += TILE_ROWS) tile6x4(a, k, row, packed, bStart, k, c, n, row * n + column);
-                for (; row < rows; row++) tile1x4(a, k, row, packed, bStart, k, c, n, row * n + column);
-            } else {
-                narrowPanel(a, packed, c, rows, k, n, bStart, column);
-            }
+        int panels = n / PANEL;
+        int tiled = rows - rows % TILE_ROWS;
+        for (int p = 0; p < panels; p++) {
+            for (int row = 0; row < tiled; row += TILE_ROWS) tile6x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
         }
+        // the rows left (a single row when predicting one sample): two panels at a time, so
+        // that eight chains of FMAs are in flight rather than four
+        for (int row = tiled; row < rows; row++) {
+            int p = 0;
+            for (; p + 4 <= panels; p += 4) tile1x16(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+            for (; p + 2 <= panels; p += 2) tile1x8(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+            if (p < panels) tile1x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+        }
+        if (panels * PANEL < n) narrowPanel(a, packed, c, rows, k, n, panels * k * PANEL, panels * PANEL);
     }
 
     /** The last panel, narrower than 64 columns: one vector at a time, the last one masked. */
@@ -69,12 +71,13 @@ public final class Gemm {
     }
 
     private static void tile6x4(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
-        FloatVector c00 = ZERO, c01 = ZERO, c02 = ZERO, c03 = ZERO;
-        FloatVector c10 = ZERO, c11 = ZERO, c12 = ZERO, c13 = ZERO;
-        FloatVector c20 = ZERO, c21 = ZERO, c22 = ZERO, c23 = ZERO;
-        FloatVector c30 = ZERO, c31 = ZERO, c32 = ZERO, c33 = ZERO;
-        FloatVector c40 = ZERO, c41 = ZERO, c42 = ZERO, c43 = ZERO;
-        FloatVector c50 = ZERO, c51 = ZERO, c52 = ZERO, c53 = ZERO;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
         int a0 = (row + 0) * lda;
         int a1 = (row + 1) * lda;
         int a2 = (row + 2) * lda;
@@ -107,8 +110,62 @@ public final class Gemm {
         c50.intoArray(c, cStart + 5 * ldc); c51.intoArray(c, cStart + 5 * ldc + 16); c52.intoArray(c, cStart + 5 * ldc + 32); c53.intoArray(c, cStart + 5 * ldc + 48);
     }
 
+    /** One row by four whole panels, each {@code k * PANEL} floats after the one before. */
+    private static void tile1x16(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+        FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
+        int a0 = row * lda;
+        int s1 = k * PANEL, s2 = 2 * s1, s3 = 3 * s1;
+        for (int kk = 0, p = bStart; kk < k; kk++, p += PANEL) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c0 = x.fma(FloatVector.fromArray(S, b, p), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, p + 16), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, p + 32), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, p + 48), c3);
+            c4 = x.fma(FloatVector.fromArray(S, b, p + s1), c4);
+            c5 = x.fma(FloatVector.fromArray(S, b, p + s1 + 16), c5);
+            c6 = x.fma(FloatVector.fromArray(S, b, p + s1 + 32), c6);
+            c7 = x.fma(FloatVector.fromArray(S, b, p + s1 + 48), c7);
+            c8 = x.fma(FloatVector.fromArray(S, b, p + s2), c8);
+            c9 = x.fma(FloatVector.fromArray(S, b, p + s2 + 16), c9);
+            c10 = x.fma(FloatVector.fromArray(S, b, p + s2 + 32), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, p + s2 + 48), c11);
+            c12 = x.fma(FloatVector.fromArray(S, b, p + s3), c12);
+            c13 = x.fma(FloatVector.fromArray(S, b, p + s3 + 16), c13);
+            c14 = x.fma(FloatVector.fromArray(S, b, p + s3 + 32), c14);
+            c15 = x.fma(FloatVector.fromArray(S, b, p + s3 + 48), c15);
+        }
+        c0.intoArray(c, cStart); c1.intoArray(c, cStart + 16); c2.intoArray(c, cStart + 32); c3.intoArray(c, cStart + 48);
+        c4.intoArray(c, cStart + 64); c5.intoArray(c, cStart + 80); c6.intoArray(c, cStart + 96); c7.intoArray(c, cStart + 112);
+        c8.intoArray(c, cStart + 128); c9.intoArray(c, cStart + 144); c10.intoArray(c, cStart + 160); c11.intoArray(c, cStart + 176);
+        c12.intoArray(c, cStart + 192); c13.intoArray(c, cStart + 208); c14.intoArray(c, cStart + 224); c15.intoArray(c, cStart + 240);
+    }
+
+    /** One row by two whole panels: the second panel's data starts k * PANEL floats after the first's. */
+    private static void tile1x8(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+        int a0 = row * lda;
+        int second = k * PANEL;
+        for (int kk = 0, p = bStart; kk < k; kk++, p += PANEL) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c0 = x.fma(FloatVector.fromArray(S, b, p), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, p + 16), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, p + 32), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, p + 48), c3);
+            c4 = x.fma(FloatVector.fromArray(S, b, p + second), c4);
+            c5 = x.fma(FloatVector.fromArray(S, b, p + second + 16), c5);
+            c6 = x.fma(FloatVector.fromArray(S, b, p + second + 32), c6);
+            c7 = x.fma(FloatVector.fromArray(S, b, p + second + 48), c7);
+        }
+        c0.intoArray(c, cStart); c1.intoArray(c, cStart + 16); c2.intoArray(c, cStart + 32); c3.intoArray(c, cStart + 48);
+        c4.intoArray(c, cStart + 64); c5.intoArray(c, cStart + 80); c6.intoArray(c, cStart + 96); c7.intoArray(c, cStart + 112);
+    }
+
     private static void tile1x4(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
-        FloatVector c00 = ZERO, c01 = ZERO, c02 = ZERO, c03 = ZERO;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         int a0 = (row + 0) * lda;
         for (int kk = 0, p = bStart; kk < k; kk++, p += PANEL) {
             FloatVector b0 = FloatVector.fromArray(S, b, p);
@@ -122,12 +179,13 @@ public final class Gemm {
     }
 
     private static void tile6x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart, VectorMask<Float> last) {
-        FloatVector c00 = ZERO;
-        FloatVector c10 = ZERO;
-        FloatVector c20 = ZERO;
-        FloatVector c30 = ZERO;
-        FloatVector c40 = ZERO;
-        FloatVector c50 = ZERO;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero;
+        FloatVector c10 = zero;
+        FloatVector c20 = zero;
+        FloatVector c30 = zero;
+        FloatVector c40 = zero;
+        FloatVector c50 = zero;
         int a0 = (row + 0) * lda;
         int a1 = (row + 1) * lda;
         int a2 = (row + 2) * lda;
@@ -158,7 +216,8 @@ public final class Gemm {
     }
 
     private static void tile1x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart, VectorMask<Float> last) {
-        FloatVector c00 = ZERO;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero;
         int a0 = (row + 0) * lda;
         for (int kk = 0, p = bStart; kk < k; kk++, p += PANEL) {
             FloatVector b0 = FloatVector.fromArray(S, b, p);
