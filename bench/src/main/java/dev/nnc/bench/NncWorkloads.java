@@ -151,11 +151,16 @@ final class NncWorkloads {
         return (System.nanoTime() - start) / 1e3 / n;
     }
 
-    /** Samples per second of a pass over {@code rows} samples, the best of five after three warm-up passes. */
+    /**
+     * Samples per second of a pass over {@code rows} samples, the best of ten after two
+     * seconds of warm-up: with two cores, a JIT compiler thread still at work takes one
+     * of them from the workers.
+     */
     private static double throughput(Runnable pass, int rows) {
-        for (int i = 0; i < 3; i++) pass.run();
+        long warm = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < warm) pass.run();
         double best = 0;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             long start = System.nanoTime();
             pass.run();
             best = Math.max(best, rows / ((System.nanoTime() - start) / 1e9));

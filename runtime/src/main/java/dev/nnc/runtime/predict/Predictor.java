@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine behind a typed model class: a compiled {@link Network} with loaded
@@ -31,9 +32,10 @@ public final class Predictor {
      * remainder of rows, which the slower one-row kernel computes.
      */
     static final int PART = 120;
-    /** The threads of batch prediction: every core, or the system property {@code nnc.threads}. */
-    private static final ForkJoinPool POOL = new ForkJoinPool(Integer.getInteger("nnc.threads",
-            Runtime.getRuntime().availableProcessors()));
+    /** Threads of one batch prediction, the caller's included: one per core, or the system property {@code nnc.threads}. */
+    private static final int THREADS = Math.max(1, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors()));
+    /** The helpers of batch prediction, beside the calling thread. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, THREADS - 1));
 
     private final ModelSpec spec;
     private final Network weights;
@@ -135,30 +137,31 @@ public final class Predictor {
 
     /**
      * Predicts every row, handing each row's outputs to {@code sink} as
-     * {@code (outputs, offset, row)}. Parts of {@link #PART} rows run on every core;
-     * a row's outputs do not depend on the part it falls in.
+     * {@code (outputs, offset, row)}. The rows are cut into parts of {@link #PART}; the
+     * calling thread and up to one pool thread per other core take parts until none is
+     * left. A row's outputs do not depend on the part it falls in, nor on the thread.
      */
     void predict(float[][] rows, RowSink sink) {
         for (int r = 0; r < rows.length; r++) checkWidth(rows[r], r);
         int parts = (rows.length + PART - 1) / PART;
-        if (parts <= 1) {
-            if (parts == 1) predictPart(rows, 0, rows.length, sink);
-            return;
-        }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
-        for (int p = 0; p < parts; p++) {
-            int from = p * PART;
-            int to = Math.min(rows.length, from + PART);
-            tasks.add(POOL.submit(() -> predictPart(rows, from, to, sink)));
-        }
-        // a bad row's exception reaches the caller as it was thrown, the first row's first
-        IllegalArgumentException bad = null;
-        for (ForkJoinTask<?> t : tasks) {
-            t.quietlyJoin();
-            if (bad == null && t.getException() instanceof IllegalArgumentException e) bad = e;
-            else if (t.getException() instanceof RuntimeException e) throw e;
-        }
-        if (bad != null) throw bad;
+        AtomicInteger next = new AtomicInteger();
+        IllegalArgumentException[] bad = new IllegalArgumentException[parts];
+        Runnable work = () -> {
+            for (int p; (p = next.getAndIncrement()) < parts; ) {
+                try {
+                    predictPart(rows, p * PART, Math.min(rows.length, (p + 1) * PART), sink);
+                } catch (IllegalArgumentException e) {
+                    bad[p] = e;
+                }
+            }
+        };
+        int helpers = Math.min(parts - 1, THREADS - 1);
+        List<ForkJoinTask<?>> tasks = new ArrayList<>(Math.max(0, helpers));
+        for (int h = 0; h < helpers; h++) tasks.add(POOL.submit(work));
+        work.run();
+        for (ForkJoinTask<?> t : tasks) t.join();
+        // a bad row's exception reaches the caller as it was thrown: the first part's
+        for (IllegalArgumentException e : bad) if (e != null) throw e;
     }
 
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {
