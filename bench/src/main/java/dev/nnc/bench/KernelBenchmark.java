@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JMH benchmarks of the generated kernels of the Fashion-MNIST MLP (bench/models/fashion_mlp.nn):
- * the training pass (forward, loss, backward), the optimizer update, and inference,
- * reported by {@link #main} as GFLOP/s. Run with bench/kernels.
+ * the training pass (forward, loss, backward), the optimizer update, and inference
+ * through the packed weights, reported by {@link #main} with {@link GemmBenchmark} as
+ * GFLOP/s and as a fraction of the FMA peak. Run with bench/kernels.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +56,8 @@ public class KernelBenchmark {
         y = new float[batch];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
         for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(10);
+        // prediction as the typed classes run it (update() drops the packs again)
+        network.packWeights();
     }
 
     @Benchmark
@@ -72,15 +75,27 @@ public class KernelBenchmark {
         return network.predict(x, batch);
     }
 
+    /** Runs both benchmark classes and reports GFLOP/s and the fraction of the one-core FMA peak measured first. */
     public static void main(String[] args) throws Exception {
         String root = args.length > 0 ? args[0] : ".";
+        double peak = FmaPeak.gflops(1);
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(KernelBenchmark.class.getSimpleName())
+                .include(GemmBenchmark.class.getSimpleName())
                 .jvmArgsAppend("-Dnnc.root=" + root)
                 .build()).run();
-        System.out.println();
+        System.out.printf(Locale.ROOT, "%nFMA peak measured now: %.1f GFLOP/s on one core%n", peak);
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            if (name.equals("multiply")) {
+                String layer = r.getParams().getParam("layer");
+                int rows = Integer.parseInt(r.getParams().getParam("rows"));
+                double micros = r.getPrimaryResult().getScore();
+                double gflops = GemmBenchmark.flops(layer, rows) / micros / 1e3;
+                System.out.printf(Locale.ROOT, "packed product %s, %4d rows: %10.2f us  %6.1f GFLOP/s  %3.0f%% of peak%n",
+                        layer, rows, micros, gflops, 100 * gflops / peak);
+                continue;
+            }
             int batch = Integer.parseInt(r.getParams().getParam("batch"));
             double micros = r.getPrimaryResult().getScore();
             double flops = switch (name) {
@@ -89,7 +104,8 @@ public class KernelBenchmark {
                 default -> 0;
             };
             System.out.printf(Locale.ROOT, "%-10s batch %5d: %10.1f us%s%n", name, batch, micros,
-                    flops > 0 ? String.format(Locale.ROOT, "  %6.1f GFLOP/s", flops / micros / 1e3) : "");
+                    flops > 0 ? String.format(Locale.ROOT, "  %6.1f GFLOP/s  %3.0f%% of peak", flops / micros / 1e3,
+                            100 * flops / micros / 1e3 / peak) : "");
         }
     }
 }

@@ -1,0 +1,57 @@
+package dev.nnc.bench;
+
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.vector.Gemm;
+import org.openjdk.jmh.annotations.*;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JMH: the packed product of prediction ({@link Gemm#multiply}) on the layers of the
+ * Fashion-MNIST MLP, one core. {@link KernelBenchmark#main} reports it as GFLOP/s and
+ * as a fraction of the FMA peak measured in the same run.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class GemmBenchmark {
+    /** "k x n": the layer's inputs and outputs. */
+    @Param({"784x256", "256x128"})
+    String layer;
+
+    @Param({"64", "120", "1"})
+    int rows;
+
+    int k;
+    int n;
+    float[] a;
+    float[] packed;
+    float[] c;
+
+    @Setup
+    public void setUp() {
+        k = Integer.parseInt(layer.split("x")[0]);
+        n = Integer.parseInt(layer.split("x")[1]);
+        Rng rng = new Rng(1);
+        a = new float[rows * k];
+        float[] w = new float[n * k];
+        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextDouble();
+        for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextDouble() - 0.5f;
+        packed = Gemm.pack(w, n, k);
+        c = new float[rows * n];
+    }
+
+    @Benchmark
+    public float[] multiply() {
+        Gemm.multiply(a, packed, c, rows, k, n);
+        return c;
+    }
+
+    static double flops(String layer, int rows) {
+        String[] d = layer.split("x");
+        return 2.0 * rows * Integer.parseInt(d[0]) * Integer.parseInt(d[1]);
+    }
+}
