@@ -13,6 +13,7 @@ import dev.nnc.compiler.loop.KernelLowering;
 import dev.nnc.compiler.loop.Loop;
 import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
+import dev.nnc.runtime.UpdateSlices;
 
 import java.util.*;
 
@@ -62,7 +63,7 @@ final class Backend {
         List<Node> trainingRoots = new ArrayList<>(List.of(training.output(), training.loss()));
         trainingRoots.addAll(training.gradients().values());
         List<String> train = lower("train", Fusion.kernels(training, trainingRoots), trainingNames, false);
-        List<String> update = lower("update", Fusion.updates(training, optimizer, penalty), trainingNames, false);
+        List<List<String>> update = lowerUpdates(Fusion.updates(training, optimizer, penalty), trainingNames);
 
         ClassPlan plan = new ClassPlan(className, doublePrecision, specJson, List.copyOf(buffers.values()), names.size(),
                 functions, predict, evaluate, train, update,
@@ -74,6 +75,25 @@ final class Backend {
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
         return new Plan(plan, inferenceKernels, List.copyOf(trainingKernels));
+    }
+
+    /** Each update kernel a slice at a time: update_s_i is slice s of parameter i's update (none when empty). */
+    private List<List<String>> lowerUpdates(List<Kernel> kernels, Buffers names) {
+        KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops, null);
+        for (int i = 0; i < kernels.size(); i++) descriptions.add("update_" + i + ": " + kernels.get(i).describe());
+        List<List<String>> slices = new ArrayList<>();
+        for (int slice = 0; slice < UpdateSlices.COUNT; slice++) {
+            List<String> calls = new ArrayList<>();
+            for (int i = 0; i < kernels.size(); i++) {
+                String name = "update_" + slice + "_" + i;
+                List<Loop.Stmt> body = lowering.lowerUpdate((Kernel.Update) kernels.get(i), slice, name);
+                if (body.isEmpty()) continue;
+                functions.add(new Loop.Function(name, kernels.get(i).describe(), body));
+                calls.add(name);
+            }
+            slices.add(calls);
+        }
+        return slices;
     }
 
     /** {@code prediction}: the weights do not change while these kernels run, so products may use packed weights. */

@@ -43,6 +43,18 @@ public interface Network {
     /** One optimizer step from the current gradients, with learning rate lr. */
     void update(double lr);
 
+    /**
+     * The same in parts that threads may share: {@code beginUpdate(lr)}, then every
+     * {@code updateSlice(s)} for s below {@link UpdateSlices#COUNT}, in any order and on
+     * any threads (each updates its range of every tensor), then {@code endUpdate()}
+     * (on the thread that began, after the slices are done).
+     */
+    void beginUpdate(double lr);
+
+    void updateSlice(int slice);
+
+    void endUpdate();
+
     /** The penalty's value at the weights before the last update (0 without one). */
     double penalty();
 

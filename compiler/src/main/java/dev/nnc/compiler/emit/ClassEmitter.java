@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.compiler.loop.Loop;
+import dev.nnc.compiler.loop.UpdateLowering;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
@@ -22,7 +23,8 @@ public final class ClassEmitter {
     static final String GEMM = "dev/nnc/runtime/vector/Gemm";
     /** Whether the Vector API is there: decided once, when the class is initialised. */
     static final String VECTOR_FLAG = "VECTOR";
-    private static final Set<String> SCALARS = Set.of("loss", "penalty", "step", "lr", "batch");
+    /** The double fields kernels read and write by name: see {@link #scalars()}. */
+    private final Set<String> scalars;
 
     private final ClassPlan plan;
     private final String owner;
@@ -35,6 +37,14 @@ public final class ClassEmitter {
         this.owner = plan.className();
         this.element = plan.doublePrecision() ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
         this.array = "[" + element.getDescriptor();
+        this.scalars = scalars(plan);
+    }
+
+    /** loss, penalty, step, lr, batch, and each update slice's penalty sum. */
+    private static Set<String> scalars(ClassPlan plan) {
+        Set<String> names = new java.util.LinkedHashSet<>(List.of("loss", "penalty", "step", "lr", "batch"));
+        for (int slice = 0; slice < plan.updateSlices().size(); slice++) names.add(UpdateLowering.penaltyOfSlice(slice));
+        return names;
     }
 
     public static byte[] emit(ClassPlan plan) {
@@ -54,7 +64,7 @@ public final class ClassEmitter {
         cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "SPEC", "Ljava/lang/String;", null, plan.specJson()).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "maxBatch", "I", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "rng", "L" + RNG + ";", null, null).visitEnd();
-        for (String scalar : SCALARS) cw.visitField(ACC_PRIVATE, scalar, "D", null, null).visitEnd();
+        for (String scalar : scalars) cw.visitField(ACC_PRIVATE, scalar, "D", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE, "x", array, null, null).visitEnd();
         cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
         for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
@@ -71,6 +81,9 @@ public final class ClassEmitter {
         runMethod("gradients", "(" + array + array + "II)D", plan.train(), true, null);
         gradientsOfWholeBatch();
         update();
+        beginUpdate();
+        updateSlice();
+        endUpdate();
         trainStep();
         getter("predictions", plan.inferenceOutput());
         getter("trainingPredictions", plan.trainingOutput());
@@ -170,7 +183,7 @@ public final class ClassEmitter {
     private void kernel(Loop.Function f) {
         MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, f.name(), "(I)V", null, null);
         mv.visitCode();
-        new LoopEmitter(mv, owner, plan.helperClassName(), element, SCALARS).emit(f.body());
+        new LoopEmitter(mv, owner, plan.helperClassName(), element, scalars).emit(f.body());
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -248,9 +261,24 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** update(lr): step += 1, penalty = 0, the packed weights dropped, then each parameter's update kernel. */
+    /** update(lr) = beginUpdate(lr), the kernels of every slice in order, endUpdate(). */
     private void update() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "update", "(D)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(DLOAD, 1);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "beginUpdate", "(D)V", false);
+        for (List<String> slice : plan.updateSlices()) callKernels(mv, slice, -1);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "endUpdate", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** beginUpdate(lr): lr set, step += 1, the slices' penalty sums zeroed, the packed weights dropped. */
+    private void beginUpdate() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "beginUpdate", "(D)V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(DLOAD, 1);
@@ -261,16 +289,52 @@ public final class ClassEmitter {
         mv.visitInsn(DCONST_1);
         mv.visitInsn(DADD);
         mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitInsn(DCONST_0);
-        mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
+        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitInsn(DCONST_0);
+            mv.visitFieldInsn(PUTFIELD, owner, UpdateLowering.penaltyOfSlice(slice), "D");
+        }
         // the weights change: prediction goes back to the kernels that read them directly
         for (Loop.PackedWeight w : plan.packedWeights()) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitInsn(ACONST_NULL);
             mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
         }
-        callKernels(mv, plan.update(), -1);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** updateSlice(s): the update kernels of slice s (each writes its range of a tensor and its own penalty sum). */
+    private void updateSlice() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "updateSlice", "(I)V", null, null);
+        mv.visitCode();
+        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
+            org.objectweb.asm.Label next = new org.objectweb.asm.Label();
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitLdcInsn(slice);
+            mv.visitJumpInsn(IF_ICMPNE, next);
+            callKernels(mv, plan.updateSlices().get(slice), -1);
+            mv.visitInsn(RETURN);
+            mv.visitLabel(next);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** endUpdate(): penalty = the slices' sums, added in slice order. */
+    private void endUpdate() {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "endUpdate", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitInsn(DCONST_0);
+        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, UpdateLowering.penaltyOfSlice(slice), "D");
+            mv.visitInsn(DADD);
+        }
+        mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

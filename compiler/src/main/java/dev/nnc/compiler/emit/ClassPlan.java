@@ -25,7 +25,7 @@ public record ClassPlan(
         List<String> predict,
         List<String> evaluate,
         List<String> train,
-        List<String> update,
+        List<List<String>> updateSlices,
         String inferenceOutput,
         String trainingOutput,
         List<VectorMatMul> vectorKernels,

@@ -52,7 +52,7 @@ public final class KernelLowering {
             if (p.fused().size() > 1) vector.addAll(vectorized(pointwise(p, true), name));
             return List.of(new Choose(vector, pointwise(p, false)));
         }
-        if (kernel instanceof Kernel.Update u) return vectorized(UpdateLowering.lower(u), name);
+        if (kernel instanceof Kernel.Update) throw new CompilerBug("an update kernel is lowered a slice at a time: " + name);
         if (kernel instanceof Kernel.SoftmaxCrossEntropy s) return softmaxCrossEntropy(s);
         return vectorized(reduction(kernel.output()), name);
     }
@@ -65,6 +65,11 @@ public final class KernelLowering {
         PackedWeight packed = packedWeights.computeIfAbsent(parameter,
                 name -> new PackedWeight(name, name + "_packed", product.n(), product.k()));
         return new PackedProduct(call.a(), packed, call.out(), call.rows(), call);
+    }
+
+    /** One slice of an optimizer update (see {@link dev.nnc.runtime.UpdateSlices}); empty when the slice is. */
+    public List<Stmt> lowerUpdate(Kernel.Update update, int slice, String name) {
+        return vectorized(UpdateLowering.lower(update, slice), name);
     }
 
     // ---- element-wise kernels with an optional matmul ----

@@ -5,34 +5,48 @@ import dev.nnc.compiler.ir.Optimizer;
 import dev.nnc.compiler.ir.Penalty;
 import dev.nnc.compiler.loop.Loop.*;
 
+import dev.nnc.runtime.UpdateSlices;
+
 import java.util.ArrayList;
 import java.util.List;
 
 import static dev.nnc.compiler.loop.Loop.*;
 
 /**
- * One optimizer step for one parameter tensor, in a single pass over it: the
- * penalty's gradient is added to the loss gradient, the penalty's value is summed
- * (before the step), and the update rule applied, with PyTorch's conventions.
- * Reads the fields {@code lr} (this step's rate) and {@code step} (1 on the first).
+ * One optimizer step for one slice of one parameter tensor (see
+ * {@link dev.nnc.runtime.UpdateSlices}), in a single pass over it: the penalty's
+ * gradient is added to the loss gradient, the penalty's value is summed (before the
+ * step) into the slice's own field, and the update rule applied, with PyTorch's
+ * conventions. Reads the fields {@code lr} (this step's rate) and {@code step} (1 on
+ * the first).
  */
-final class UpdateLowering {
+public final class UpdateLowering {
     static final String LR = "lr";
     static final String STEP = "step";
     static final String PENALTY = "penalty";
 
     private UpdateLowering() {}
 
-    static List<Stmt> lower(Kernel.Update u) {
+    /** The field that sums the penalty of one slice. */
+    public static String penaltyOfSlice(int slice) {
+        return PENALTY + "_" + slice;
+    }
+
+    /** The slice's statements; none when the slice of this tensor is empty. */
+    static List<Stmt> lower(Kernel.Update u, int slice) {
+        int size = u.parameter().shape().size();
+        int from = UpdateSlices.start(size, slice);
+        int to = UpdateSlices.end(size, slice);
+        if (from == to) return List.of();
+        Index i = add(c(from), v("i"));
         Optimizer o = u.optimizer();
         Penalty penalty = u.penalty();
         String w = Buffers.parameter(u.index());
         String g = Buffers.gradient(u.index());
-        int size = u.parameter().shape().size();
         Var lr = new Var(LR);
-        Value wi = new Load(w, v("i"));
+        Value wi = new Load(w, i);
         List<Stmt> body = new ArrayList<>();
-        Value grad = new Load(g, v("i"));
+        Value grad = new Load(g, i);
         if (penalty.active()) {
             body.add(set("sum", plus(new Var("sum"),
                     plus(times(k(penalty.l1()), fn(Fn.ABS, wi)), times(k(penalty.l2()), times(wi, wi))))));
@@ -42,33 +56,33 @@ final class UpdateLowering {
         Var gi = new Var("gi");
         String s0 = Buffers.state(u.index(), 0);
         String s1 = Buffers.state(u.index(), 1);
-        Value m = new Load(s0, v("i"));
-        Value second = new Load(s1, v("i"));
+        Value m = new Load(s0, i);
+        Value second = new Load(s1, i);
         switch (o.kind()) {
             case "sgd" -> {
                 if (o.momentum() == 0) {
-                    body.add(store(w, v("i"), minus(wi, times(lr, gi))));
+                    body.add(store(w, i, minus(wi, times(lr, gi))));
                 } else {
-                    body.add(store(s0, v("i"), plus(times(k(o.momentum()), m), gi)));
+                    body.add(store(s0, i, plus(times(k(o.momentum()), m), gi)));
                     Value direction = o.nesterov() ? plus(gi, times(k(o.momentum()), m)) : m;
-                    body.add(store(w, v("i"), minus(wi, times(lr, direction))));
+                    body.add(store(w, i, minus(wi, times(lr, direction))));
                 }
             }
             case "adagrad" -> {
-                body.add(store(s0, v("i"), plus(m, times(gi, gi))));
-                body.add(store(w, v("i"), minus(wi, div(times(lr, gi), plus(fn(Fn.SQRT, m), k(o.eps()))))));
+                body.add(store(s0, i, plus(m, times(gi, gi))));
+                body.add(store(w, i, minus(wi, div(times(lr, gi), plus(fn(Fn.SQRT, m), k(o.eps()))))));
             }
             case "rmsprop" -> {
-                body.add(store(s0, v("i"), plus(times(k(o.rho()), m), times(k(1 - o.rho()), times(gi, gi)))));
-                body.add(store(w, v("i"), minus(wi, div(times(lr, gi), plus(fn(Fn.SQRT, m), k(o.eps()))))));
+                body.add(store(s0, i, plus(times(k(o.rho()), m), times(k(1 - o.rho()), times(gi, gi)))));
+                body.add(store(w, i, minus(wi, div(times(lr, gi), plus(fn(Fn.SQRT, m), k(o.eps()))))));
             }
             default -> { // adam, adamw: decoupled weight decay first, then the bias-corrected moments
-                if (o.weightDecay() > 0) body.add(store(w, v("i"), times(wi, minus(k(1), times(lr, k(o.weightDecay()))))));
-                body.add(store(s0, v("i"), plus(times(k(o.beta1()), m), times(k(1 - o.beta1()), gi))));
-                body.add(store(s1, v("i"), plus(times(k(o.beta2()), second), times(k(1 - o.beta2()), times(gi, gi)))));
+                if (o.weightDecay() > 0) body.add(store(w, i, times(wi, minus(k(1), times(lr, k(o.weightDecay()))))));
+                body.add(store(s0, i, plus(times(k(o.beta1()), m), times(k(1 - o.beta1()), gi))));
+                body.add(store(s1, i, plus(times(k(o.beta2()), second), times(k(1 - o.beta2()), times(gi, gi)))));
                 Value mHat = times(m, new Var("c1"));
                 Value vHat = times(second, new Var("c2"));
-                body.add(store(w, v("i"), minus(wi, div(times(lr, mHat), plus(fn(Fn.SQRT, vHat), k(o.eps()))))));
+                body.add(store(w, i, minus(wi, div(times(lr, mHat), plus(fn(Fn.SQRT, vHat), k(o.eps()))))));
             }
         }
         List<Stmt> kernel = new ArrayList<>();
@@ -77,8 +91,8 @@ final class UpdateLowering {
             kernel.add(set("c2", div(k(1), minus(k(1), new Bin(BinOp.POW, k(o.beta2()), new Var(STEP))))));
         }
         if (penalty.active()) kernel.add(set("sum", k(0)));
-        kernel.add(loop("i", c(size), body));
-        if (penalty.active()) kernel.add(set(PENALTY, plus(new Var(PENALTY), new Var("sum"))));
+        kernel.add(loop("i", c(to - from), body));
+        if (penalty.active()) kernel.add(set(penaltyOfSlice(slice), plus(new Var(penaltyOfSlice(slice)), new Var("sum"))));
         return kernel;
     }
 }

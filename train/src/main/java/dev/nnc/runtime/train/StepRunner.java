@@ -1,6 +1,7 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.Network;
+import dev.nnc.runtime.UpdateSlices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,10 @@ import java.util.concurrent.ThreadFactory;
  * Runs training steps on any number of threads with results that do not depend on
  * the number: a batch is always cut into parts of {@link #PART_ROWS} rows, each part's
  * gradients are computed by its own replica of the network (sharing the parameters),
- * and the parts' gradients are summed in part order before the update. Threads only
- * decide which replica runs where. A batch of one part runs on the network itself.
+ * and the parts' gradients are summed in part order before the update. The update too
+ * is cut into fixed slices ({@link UpdateSlices}), each summing and updating its range
+ * of every tensor. Threads only decide which replica or slice runs where. A batch of
+ * one part runs on the network itself.
  */
 public final class StepRunner implements AutoCloseable {
     public static final int PART_ROWS = 32;
@@ -32,6 +35,8 @@ public final class StepRunner implements AutoCloseable {
     private final float[][] totalGradients;
     private final float[][][] partGradients;
     private final Runnable[] tasks;
+    private final Runnable[] sliceTasks = new Runnable[UpdateSlices.COUNT];
+    private int stepParts;
     private float[] stepX;
     private float[] stepY;
     private int stepRows;
@@ -58,7 +63,11 @@ public final class StepRunner implements AutoCloseable {
             int part = i;
             tasks[i] = () -> computePart(part, stepX, stepY, stepRows);
         }
-        int workers = Math.min(threads, replicas.length);
+        for (int slice = 0; slice < sliceTasks.length; slice++) {
+            int s = slice;
+            sliceTasks[slice] = () -> sumAndUpdate(s);
+        }
+        int workers = Math.min(threads, Math.max(replicas.length, 1));
         this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, daemon()) : null;
     }
 
@@ -90,21 +99,40 @@ public final class StepRunner implements AutoCloseable {
             for (int p = 0; p < parts; p++) pending.add(pool.submit(tasks[p]));
             awaitAll();
         }
-        float[][] total = totalGradients;
         double loss = 0;
         for (int p = 0; p < parts; p++) {
-            float[][] g = partGradients[p];
-            for (int t = 0; t < total.length; t++) {
-                float[] dst = total[t];
-                float[] src = g[t];
-                if (p == 0) System.arraycopy(src, 0, dst, 0, dst.length);
-                else for (int i = 0; i < dst.length; i++) dst[i] += src[i];
-            }
             loss += partLoss[p];
             predictions.accept(replicas[p].trainingPredictions(), p * PART_ROWS, Math.min(PART_ROWS, n - p * PART_ROWS));
         }
-        network.update(lr);
+        stepParts = parts;
+        network.beginUpdate(lr);
+        if (pool == null) {
+            for (Runnable slice : sliceTasks) slice.run();
+        } else {
+            for (Runnable slice : sliceTasks) pending.add(pool.submit(slice));
+            awaitAll();
+        }
+        network.endUpdate();
         return loss + network.penalty();
+    }
+
+    /**
+     * One slice of the update: the parts' gradients summed in part order over the
+     * slice's range of every tensor, then the network's update of that range.
+     */
+    private void sumAndUpdate(int slice) {
+        float[][] total = totalGradients;
+        for (int t = 0; t < total.length; t++) {
+            float[] dst = total[t];
+            int from = UpdateSlices.start(dst.length, slice);
+            int to = UpdateSlices.end(dst.length, slice);
+            System.arraycopy(partGradients[0][t], from, dst, from, to - from);
+            for (int p = 1; p < stepParts; p++) {
+                float[] src = partGradients[p][t];
+                for (int i = from; i < to; i++) dst[i] += src[i];
+            }
+        }
+        network.updateSlice(slice);
     }
 
     private void computePart(int part, float[] x, float[] y, int n) {
