@@ -4,9 +4,6 @@ import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.weights.Safetensors;
 import dev.nnc.runtime.weights.WeightsFile;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,14 +20,7 @@ public record ModelBundle(CompiledModel model, byte[] weights) {
     /** The model alone, or with the weights file, which must fit it (else a {@link UserError}). */
     public static ModelBundle of(CompiledModel model, Path weights) {
         if (weights == null) return new ModelBundle(model, null);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(weights);
-        } catch (NoSuchFileException e) {
-            throw new UserError(weights + ": error: no such weights file");
-        } catch (IOException e) {
-            throw new UserError(weights + ": error: cannot read: " + e.getMessage());
-        }
+        byte[] bytes = Safetensors.bytes(weights);
         WeightsFile.check(Safetensors.read(bytes, weights.toString()), weights.toString(), model.spec());
         return new ModelBundle(model, bytes);
     }

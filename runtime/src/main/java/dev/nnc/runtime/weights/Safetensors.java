@@ -49,15 +49,18 @@ public final class Safetensors {
     }
 
     public static Contents read(Path file) {
-        byte[] bytes;
+        return read(bytes(file), file.toString());
+    }
+
+    /** A weights file's bytes; a {@link UserError} that names it when it cannot be read. */
+    public static byte[] bytes(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": error: no such weights file");
         } catch (IOException e) {
             throw new UserError(file + ": error: cannot read: " + e.getMessage());
         }
-        return read(bytes, file.toString());
     }
 
     /** The contents of a file's bytes; {@code origin} names the file in errors. */
