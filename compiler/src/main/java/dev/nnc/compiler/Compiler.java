@@ -3,7 +3,7 @@ package dev.nnc.compiler;
 import dev.nnc.compiler.autodiff.Differentiator;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.emit.ClassEmitter;
-import dev.nnc.compiler.emit.TypedClassEmitter;
+import dev.nnc.compiler.emit.TypedClassSource;
 import dev.nnc.compiler.emit.VectorKernelEmitter;
 import dev.nnc.compiler.ir.Graph;
 import dev.nnc.compiler.ir.Lowering;
@@ -45,7 +45,7 @@ public final class Compiler {
 
     /**
      * The network class ({@code Name$Network}, or {@code Name$NetworkDouble} for gradient
-     * checks), its Vector API helper, and for float models the typed class {@code Name}.
+     * checks), its Vector API helper, and the source of the typed class {@code Name}.
      */
     public static CompiledModel compile(CheckedModel model, boolean doublePrecision, String packageName) {
         Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
@@ -63,12 +63,8 @@ public final class Compiler {
             companions.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
                     plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
         }
-        if (!doublePrecision) {
-            companions.put(typedName, TypedClassEmitter.emit(typedName.replace('.', '/'), className.replace('.', '/'),
-                    model.targetKind(), model.name() + ".nn"));
-        }
-        return new CompiledModel(className, classFile, typedName, spec, plan.inferenceKernels(), plan.trainingKernels(),
-                companions);
+        return new CompiledModel(className, classFile, typedName, TypedClassSource.write(packageName, spec), spec,
+                plan.inferenceKernels(), plan.trainingKernels(), companions);
     }
 
     private static ModelSpec spec(CheckedModel model, Graph inference) {

@@ -30,9 +30,11 @@ public record ModelBundle(CompiledModel model, byte[] weights) {
         return model.typedClassName().replace('.', '/') + ".safetensors";
     }
 
-    /** Class files by binary name. */
+    /** Class files by binary name: the network's, then the typed class compiled by javac. */
     public Map<String, byte[]> classes() {
-        return model.classes();
+        Map<String, byte[]> all = new LinkedHashMap<>(model.classes());
+        all.putAll(model.typedClass());
+        return all;
     }
 
     /** Other files by path in the jar or classes folder: the bundled weights. */

@@ -4,21 +4,27 @@ import dev.nnc.runtime.ModelClass;
 
 /** Defines a freshly compiled model class in this JVM, for `nnc train` and the tests. */
 public final class ModelLoader extends ClassLoader {
-    private final CompiledModel compiled;
+    private final java.util.Map<String, byte[]> classes;
+
+    private ModelLoader(java.util.Map<String, byte[]> classes) {
+        super(ModelLoader.class.getClassLoader());
+        this.classes = classes;
+    }
 
     private ModelLoader(CompiledModel compiled) {
-        super(ModelLoader.class.getClassLoader());
-        this.compiled = compiled;
+        this(compiled.classes());
     }
 
     public static ModelClass load(CompiledModel compiled) {
         return ModelClass.load(compiled.className(), new ModelLoader(compiled));
     }
 
-    /** The typed class applications use ({@code nnc.models.Iris}), defined with its network class. */
+    /** The typed class applications use ({@code nnc.models.Iris}), compiled and defined with its network class. */
     public static Class<?> typedClass(CompiledModel compiled) {
+        java.util.Map<String, byte[]> all = new java.util.LinkedHashMap<>(compiled.classes());
+        all.putAll(compiled.typedClass());
         try {
-            return Class.forName(compiled.typedClassName(), true, new ModelLoader(compiled));
+            return Class.forName(compiled.typedClassName(), true, new ModelLoader(all));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
@@ -35,7 +41,7 @@ public final class ModelLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] bytes = compiled.classes().get(name);
+        byte[] bytes = classes.get(name);
         if (bytes == null) throw new ClassNotFoundException(name);
         return defineClass(name, bytes, 0, bytes.length);
     }

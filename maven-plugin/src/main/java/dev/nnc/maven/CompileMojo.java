@@ -12,6 +12,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,12 +22,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Compiles every {@code .nn} file under {@code src/main/nn} into {@code target/classes}:
- * the typed class named like the model, in the package that follows the file's folder
+ * Compiles every {@code .nn} file under {@code src/main/nn}: the typed class named like
+ * the model, in the package that follows the file's folder
  * ({@code src/main/nn/com/example/flowers/iris.nn} gives {@code com.example.flowers.Iris};
- * files directly in {@code src/main/nn} go to {@code nnc.models}), its network class,
- * and the weights file beside the model and named like it ({@code iris.safetensors}),
- * checked against the model, where {@code Iris.load()} finds it.
+ * files directly in {@code src/main/nn} go to {@code nnc.models}), as Java source with
+ * javadoc in {@code target/generated-sources/nnc}, a source folder of the project that
+ * its compiler compiles (as antlr4-maven-plugin does); its network class into
+ * {@code target/classes}; and the weights file beside the model and named like it
+ * ({@code iris.safetensors}), checked against the model, where {@code Iris.load()} finds it.
  *
  * <p>Bound to {@code generate-sources}, as antlr4-maven-plugin is, so that the
  * project's own Java code compiles against the model classes. A file is compiled again
@@ -39,9 +42,16 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(property = "nnc.sourceDirectory", defaultValue = "${project.basedir}/src/main/nn")
     File sourceDirectory;
 
-    /** Where the classes and the bundled weights go. */
+    /** Where the network classes and the bundled weights go. */
     @Parameter(defaultValue = "${project.build.outputDirectory}", required = true)
     File outputDirectory;
+
+    /** Where the typed classes' sources go: a source folder of the project, compiled with its Java code. */
+    @Parameter(defaultValue = "${project.build.directory}/generated-sources/nnc", required = true)
+    File generatedSourcesDirectory;
+
+    @Parameter(defaultValue = "${project}", readonly = true)
+    MavenProject project;
 
     /** What each source produced in the last build, to skip unchanged files and remove stale classes. */
     @Parameter(defaultValue = "${project.build.directory}/nnc-status", readonly = true)
@@ -54,6 +64,7 @@ public class CompileMojo extends AbstractMojo {
             getLog().debug("nnc: no source directory " + sources);
             return;
         }
+        if (project != null) project.addCompileSourceRoot(generatedSourcesDirectory.getPath());
         List<Path> models;
         try (Stream<Path> files = Files.walk(sources)) {
             models = files.filter(f -> f.toString().endsWith(".nn") && Files.isRegularFile(f)).sorted().toList();
@@ -63,7 +74,8 @@ public class CompileMojo extends AbstractMojo {
         int compiled = 0;
         int failed = 0;
         for (Path model : models) {
-            ModelSource source = new ModelSource(sources, model, statusDirectory.toPath(), outputDirectory.toPath());
+            ModelSource source = new ModelSource(sources, model, statusDirectory.toPath(), outputDirectory.toPath(),
+                    generatedSourcesDirectory.toPath());
             try {
                 if (source.upToDate()) continue;
                 compile(source);

@@ -25,13 +25,16 @@ final class ModelSource {
     private final Path file;
     private final Path relative;
     private final Path status;
-    private final Path output;
+    private final Path classes;
+    private final Path sources;
 
-    ModelSource(Path sourceRoot, Path file, Path statusRoot, Path output) {
+    /** {@code classes}: where the network classes and weights go; {@code sources}: where the typed class's source goes. */
+    ModelSource(Path sourceRoot, Path file, Path statusRoot, Path classes, Path sources) {
         this.file = file;
         this.relative = sourceRoot.relativize(file);
         this.status = statusRoot.resolve(relative + ".outputs");
-        this.output = output;
+        this.classes = classes;
+        this.sources = sources;
     }
 
     Path file() {
@@ -78,7 +81,7 @@ final class ModelSource {
         if (Files.getLastModifiedTime(file).toMillis() > compiled) return false;
         if (weights != null && Files.getLastModifiedTime(weights).toMillis() > compiled) return false;
         for (String o : outputs.subList(2, outputs.size())) {
-            if (!Files.exists(output.resolve(o))) return false;
+            if (!Files.exists(Path.of(o))) return false;
         }
         return true;
     }
@@ -87,24 +90,31 @@ final class ModelSource {
     void removeOutputs() throws IOException {
         if (!Files.isRegularFile(status)) return;
         List<String> outputs = Files.readAllLines(status);
-        for (String o : outputs.subList(Math.min(2, outputs.size()), outputs.size())) Files.deleteIfExists(output.resolve(o));
+        for (String o : outputs.subList(Math.min(2, outputs.size()), outputs.size())) Files.deleteIfExists(Path.of(o));
         Files.delete(status);
     }
 
-    /** Writes the class files and the weights, then the status file that lists them. */
+    /**
+     * Writes the network's class files and the weights, the typed class's source, then
+     * the status file that lists them.
+     */
     void write(ModelBundle bundle) throws IOException {
         List<String> written = new ArrayList<>();
         written.add(COMPILER);
         written.add(bundle.weights() == null ? "no weights" : "weights");
-        for (Map.Entry<String, byte[]> c : bundle.classes().entrySet()) {
-            String path = c.getKey().replace('.', '/') + ".class";
-            AtomicFiles.write(output.resolve(path), c.getValue());
-            written.add(path);
+        for (Map.Entry<String, byte[]> c : bundle.model().classes().entrySet()) {
+            written.add(write(classes.resolve(c.getKey().replace('.', '/') + ".class"), c.getValue()));
         }
         for (Map.Entry<String, byte[]> r : bundle.resources().entrySet()) {
-            AtomicFiles.write(output.resolve(r.getKey()), r.getValue());
-            written.add(r.getKey());
+            written.add(write(classes.resolve(r.getKey()), r.getValue()));
         }
+        written.add(write(sources.resolve(bundle.model().typedSourcePath()),
+                bundle.model().typedSource().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         AtomicFiles.write(status, String.join("\n", written) + "\n");
+    }
+
+    private static String write(Path file, byte[] contents) throws IOException {
+        AtomicFiles.write(file, contents);
+        return file.toAbsolutePath().toString();
     }
 }

@@ -25,6 +25,7 @@ class CompileMojoTest {
     Path project;
     Path nn;
     Path classes;
+    Path sources;
     final List<String> errors = new ArrayList<>();
     final List<String> infos = new ArrayList<>();
 
@@ -32,6 +33,7 @@ class CompileMojoTest {
     void layout() throws Exception {
         nn = Files.createDirectories(project.resolve("src/main/nn/com/example/flowers"));
         classes = project.resolve("target/classes");
+        sources = project.resolve("target/generated-sources/nnc");
         Files.copy(IRIS, nn.resolve("iris.nn"));
     }
 
@@ -39,6 +41,7 @@ class CompileMojoTest {
         CompileMojo mojo = new CompileMojo();
         mojo.sourceDirectory = project.resolve("src/main/nn").toFile();
         mojo.outputDirectory = classes.toFile();
+        mojo.generatedSourcesDirectory = sources.toFile();
         mojo.statusDirectory = project.resolve("target/nnc-status").toFile();
         mojo.setLog(new SystemStreamLog() {
             @Override
@@ -66,18 +69,23 @@ class CompileMojoTest {
         Files.copy(project.resolve("run/weights.safetensors"), nn.resolve("iris.safetensors"));
         Files.writeString(project.resolve("src/main/nn/top.nn"), Files.readString(IRIS).replace("model Iris", "model Top"));
         mojo().execute();
-        for (String file : List.of("com/example/flowers/Iris.class", "com/example/flowers/Iris$Network.class",
-                "com/example/flowers/Iris.safetensors", "nnc/models/Top.class")) {
+        for (String file : List.of("com/example/flowers/Iris$Network.class", "com/example/flowers/Iris.safetensors",
+                "nnc/models/Top$Network.class")) {
             assertTrue(Files.exists(classes.resolve(file)), file);
         }
         assertFalse(Files.exists(classes.resolve("nnc/models/Top.safetensors")));
+        String iris = Files.readString(sources.resolve("com/example/flowers/Iris.java"));
+        assertTrue(iris.startsWith("package com.example.flowers;"), iris);
+        assertTrue(iris.contains("public final class Iris extends Classifier"), iris);
+        assertTrue(iris.contains("one of \"setosa\", \"versicolor\", \"virginica\""), "the javadoc names the classes: " + iris);
+        assertTrue(Files.exists(sources.resolve("nnc/models/Top.java")));
         assertEquals(List.of(), errors);
     }
 
     @Test
     void recompilesOnlyWhatChanged() throws Exception {
         mojo().execute();
-        Path typed = classes.resolve("com/example/flowers/Iris.class");
+        Path typed = sources.resolve("com/example/flowers/Iris.java");
         FileTime first = Files.getLastModifiedTime(typed);
         mojo().execute();
         assertEquals(first, Files.getLastModifiedTime(typed));
@@ -87,8 +95,10 @@ class CompileMojoTest {
         Files.writeString(nn.resolve("iris.nn"), Files.readString(IRIS).replace("model Iris", "model Flower"));
         Files.setLastModifiedTime(nn.resolve("iris.nn"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
         mojo().execute();
-        assertTrue(Files.exists(classes.resolve("com/example/flowers/Flower.class")));
+        assertTrue(Files.exists(sources.resolve("com/example/flowers/Flower.java")));
+        assertTrue(Files.exists(classes.resolve("com/example/flowers/Flower$Network.class")));
         assertFalse(Files.exists(typed));
+        assertFalse(Files.exists(classes.resolve("com/example/flowers/Iris$Network.class")));
     }
 
     @Test
@@ -99,7 +109,7 @@ class CompileMojoTest {
         String bad = nn.resolve("bad_shapes.nn").toString();
         assertTrue(errors.stream().anyMatch(e -> e.matches("\\Q" + bad + "\\E:\\d+:\\d+: error: .*")), errors.toString());
         assertTrue(errors.stream().anyMatch(e -> e.strip().matches("\\^+")), "a caret line: " + errors);
-        assertTrue(Files.exists(classes.resolve("com/example/flowers/Iris.class")), "the good model still compiles");
+        assertTrue(Files.exists(sources.resolve("com/example/flowers/Iris.java")), "the good model still compiles");
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Every generated class, float and double, typed class and helpers, passes ASM's verifier. */
+/** Every generated class, float and double, helpers and the typed class (compiled from its source), passes ASM's verifier. */
 class GeneratedClassTest {
 
     @ParameterizedTest
@@ -27,13 +27,15 @@ class GeneratedClassTest {
         var model = Frontend.check(SourceFile.read(Path.of(file)));
         for (boolean doublePrecision : new boolean[]{false, true}) {
             CompiledModel compiled = Compiler.compile(model, doublePrecision);
-            for (var c : compiled.classes().entrySet()) {
+            var classes = new java.util.LinkedHashMap<>(compiled.classes());
+            if (!doublePrecision) classes.putAll(compiled.typedClass());
+            for (var c : classes.entrySet()) {
                 StringWriter problems = new StringWriter();
                 CheckClassAdapter.verify(new ClassReader(c.getValue()), getClass().getClassLoader(), false,
                         new PrintWriter(problems));
                 assertEquals("", problems.toString(), c.getKey() + (doublePrecision ? " (double)" : ""));
             }
-            assertEquals(doublePrecision ? 1 : 3, compiled.classes().size(), "the network class, its vector helper and the typed class");
+            assertEquals(doublePrecision ? 1 : 3, classes.size(), "the network class, its vector helper and the typed class");
             assertFalse(compiled.trainingKernels().isEmpty());
         }
     }

@@ -70,18 +70,18 @@ public final class Predictor {
         this.buffers = ThreadLocal.withInitial(Buffers::new);
     }
 
-    /** The network class with the weights of a safetensors file written by {@code nnc train}. */
-    public static Predictor load(Class<?> networkClass, Path weights) {
+    /** The model of a typed class with the weights of a safetensors file written by {@code nnc train}. */
+    public static Predictor load(Class<?> typedClass, Path weights) {
         try {
-            return new Predictor(ModelClass.of(networkClass), Safetensors.read(weights), weights.toString());
+            return new Predictor(network(typedClass), Safetensors.read(weights), weights.toString());
         } catch (UserError e) {
             throw loadError(e);
         }
     }
 
     /** The same from a stream, read to its end (and not closed). */
-    public static Predictor load(Class<?> networkClass, InputStream weights) {
-        ModelClass model = ModelClass.of(networkClass);
+    public static Predictor load(Class<?> typedClass, InputStream weights) {
+        ModelClass model = network(typedClass);
         return load(model, weights, model.spec().name() + " weights (stream)");
     }
 
@@ -89,19 +89,25 @@ public final class Predictor {
      * The weights bundled beside the typed class: the resource {@code Name.safetensors}
      * in its package, as nnc-maven-plugin and {@code nnc compile --weights} place it.
      */
-    public static Predictor loadBundled(Class<?> typedClass, Class<?> networkClass) {
+    public static Predictor loadBundled(Class<?> typedClass) {
         String resource = typedClass.getSimpleName() + ".safetensors";
         String path = typedClass.getPackageName().replace('.', '/') + "/" + resource;
+        ModelClass model = network(typedClass);
         try (InputStream in = typedClass.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ModelLoadException("no weights bundled with " + typedClass.getName() + ": the class path has no "
                         + path + " (put the trained weights beside the .nn file, named like it, or call "
                         + typedClass.getSimpleName() + ".load(Path))");
             }
-            return load(ModelClass.of(networkClass), in, path);
+            return load(model, in, path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
+    }
+
+    /** The network class the compiler emitted beside a typed class: {@code Name$Network}. */
+    private static ModelClass network(Class<?> typedClass) {
+        return ModelClass.load(typedClass.getName() + "$Network", typedClass.getClassLoader());
     }
 
     private static Predictor load(ModelClass model, InputStream in, String origin) {
