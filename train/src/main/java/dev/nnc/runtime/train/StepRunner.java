@@ -37,6 +37,13 @@ public final class StepRunner implements AutoCloseable {
     private final Runnable[] tasks;
     private final Runnable[] sliceTasks = new Runnable[UpdateSlices.COUNT];
     private int stepParts;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable[] runWork;
+    private volatile int runCount;
+    private final Runnable drain = () -> {
+        for (int i; (i = next.getAndIncrement()) < runCount; ) runWork[i].run();
+    };
+    private final int helpers;
     private float[] stepX;
     private float[] stepY;
     private int stepRows;
@@ -67,8 +74,9 @@ public final class StepRunner implements AutoCloseable {
             int s = slice;
             sliceTasks[slice] = () -> sumAndUpdate(s);
         }
-        int workers = Math.min(threads, Math.max(replicas.length, 1));
-        this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, daemon()) : null;
+        int workers = replicas.length == 0 ? 1 : Math.min(threads, Math.max(replicas.length, UpdateSlices.COUNT));
+        this.helpers = workers - 1;
+        this.pool = helpers > 0 ? Executors.newFixedThreadPool(helpers, daemon()) : null;
     }
 
     private static ThreadFactory daemon() {
@@ -93,12 +101,7 @@ public final class StepRunner implements AutoCloseable {
         stepX = x;
         stepY = y;
         stepRows = n;
-        if (pool == null) {
-            for (int p = 0; p < parts; p++) tasks[p].run();
-        } else {
-            for (int p = 0; p < parts; p++) pending.add(pool.submit(tasks[p]));
-            awaitAll();
-        }
+        runAll(tasks, parts);
         double loss = 0;
         for (int p = 0; p < parts; p++) {
             loss += partLoss[p];
@@ -106,12 +109,7 @@ public final class StepRunner implements AutoCloseable {
         }
         stepParts = parts;
         network.beginUpdate(lr);
-        if (pool == null) {
-            for (Runnable slice : sliceTasks) slice.run();
-        } else {
-            for (Runnable slice : sliceTasks) pending.add(pool.submit(slice));
-            awaitAll();
-        }
+        runAll(sliceTasks, sliceTasks.length);
         network.endUpdate();
         return loss + network.penalty();
     }
@@ -141,6 +139,27 @@ public final class StepRunner implements AutoCloseable {
         System.arraycopy(x, from * inputWidth, partX[part], 0, rows * inputWidth);
         System.arraycopy(y, from * targetWidth, partY[part], 0, rows * targetWidth);
         partLoss[part] = replicas[part].gradients(partX[part], partY[part], rows, n);
+    }
+
+    /**
+     * Runs the first {@code count} tasks: this thread and the pool's helpers take the
+     * next task until none is left, so a step wakes as few threads as it can (a wake-up
+     * costs tens of microseconds here) and this thread never only waits.
+     */
+    private void runAll(Runnable[] work, int count) {
+        if (pool == null) {
+            for (int i = 0; i < count; i++) work[i].run();
+            return;
+        }
+        runWork = work;
+        runCount = count;
+        next.set(0);
+        for (int h = 0; h < Math.min(helpers, count - 1); h++) pending.add(pool.submit(drain));
+        try {
+            drain.run();
+        } finally {
+            awaitAll();
+        }
     }
 
     private void awaitAll() {
