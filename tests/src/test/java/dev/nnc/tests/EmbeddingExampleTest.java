@@ -33,17 +33,34 @@ class EmbeddingExampleTest {
         return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    @Test
-    void classifiesAsNncPredictDoes() throws Exception {
+    /** What the example's Main prints, and what it says on standard error, in a JVM of its own. */
+    record Run(List<String> out, List<String> err) {}
+
+    static Run runExample(boolean vectorApi) throws Exception {
         Path example = location("com.example.flowers.Main");
         Path runtime = location(Network.class.getName());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector",
-                "-cp", example + File.pathSeparator + runtime, "com.example.flowers.Main"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (vectorApi) command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        command.addAll(List.of("-cp", example + File.pathSeparator + runtime, "com.example.flowers.Main"));
         command.addAll(List.of(FLOWERS));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> answers = new String(process.getInputStream().readAllBytes()).lines().toList();
-        assertEquals(0, process.waitFor());
+        Process process = new ProcessBuilder(command).start();
+        List<String> out = new String(process.getInputStream().readAllBytes()).lines().toList();
+        List<String> err = new String(process.getErrorStream().readAllBytes()).lines().toList();
+        assertEquals(0, process.waitFor(), String.join("\n", err));
+        return new Run(out, err);
+    }
+
+    @Test
+    void withoutTheVectorApiTheScalarKernelsAnswerTheSameAfterOneWarning() throws Exception {
+        Run scalar = runExample(false);
+        assertEquals(runExample(true).out(), scalar.out());
+        assertEquals(1, scalar.err().size(), scalar.err().toString());
+        assertTrue(scalar.err().get(0).contains("--add-modules jdk.incubator.vector"), scalar.err().toString());
+    }
+
+    @Test
+    void classifiesAsNncPredictDoes() throws Exception {
+        List<String> answers = runExample(true).out();
 
         Path csv = dir.resolve("flowers.csv");
         Files.writeString(csv, "sepal_length,sepal_width,petal_length,petal_width\n" + String.join("\n", FLOWERS) + "\n");
