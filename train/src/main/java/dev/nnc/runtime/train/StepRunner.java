@@ -124,8 +124,11 @@ public final class StepRunner implements AutoCloseable {
             float[] dst = total[t];
             int from = UpdateSlices.start(dst.length, slice);
             int to = UpdateSlices.end(dst.length, slice);
-            System.arraycopy(partGradients[0][t], from, dst, from, to - from);
-            for (int p = 1; p < stepParts; p++) {
+            // the first two parts in one pass (memory, not arithmetic, bounds this), then the others
+            float[] first = partGradients[0][t];
+            float[] second = partGradients[1][t];
+            for (int i = from; i < to; i++) dst[i] = first[i] + second[i];
+            for (int p = 2; p < stepParts; p++) {
                 float[] src = partGradients[p][t];
                 for (int i = from; i < to; i++) dst[i] += src[i];
             }
