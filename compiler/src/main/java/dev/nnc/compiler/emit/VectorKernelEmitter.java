@@ -14,10 +14,11 @@ import static org.objectweb.asm.Opcodes.*;
 /**
  * The helper class of a model's Vector API matrix products, kept apart so that the
  * model class loads and runs its scalar loops on a JVM without jdk.incubator.vector.
- * Each product is a loop over register tiles: 4 rows by 4 columns of dot-product
+ * Each product is a loop over register tiles: 4 rows by 2 columns of dot-product
  * accumulators, or 4 rows by 4 vectors of axpy accumulators, with scalar edges. (On
- * the Fashion-MNIST training pass, 4 by 4 took 370-396 us for 32 rows against 444-458
- * with 4 by 2; 6 rows by 4 columns of dot products spill registers in C2.)
+ * the Fashion-MNIST training pass of 32 rows: 400-432 us, against 444-458 with 2
+ * vectors of axpy accumulators. 4 by 4 dot products were faster still, 370-396 us, but
+ * made the method too big for C2 to keep its vectors unboxed: 20 KB allocated a step.)
  */
 public final class VectorKernelEmitter {
     static final String VECTOR = "jdk/incubator/vector/FloatVector";
@@ -35,7 +36,7 @@ public final class VectorKernelEmitter {
      */
     public static final String MATMUL_DESCRIPTOR = "([F[F[FII)V";
     private static final int FIRST = 4;
-    private static final int TILE_COLUMNS = 4;
+    private static final int TILE_COLUMNS = 2;
     private static final int AXPY_VECTORS = 4;
 
     private final String owner;
