@@ -18,7 +18,8 @@ import static org.objectweb.asm.Opcodes.*;
  * accumulators, or 4 rows by 4 vectors of axpy accumulators, with scalar edges. (On
  * the Fashion-MNIST training pass of 32 rows: 400-432 us, against 444-458 with 2
  * vectors of axpy accumulators. 4 by 4 dot products were faster still, 370-396 us, but
- * made the method too big for C2 to keep its vectors unboxed: 20 KB allocated a step.)
+ * made the method so big that C2 kept its vectors boxed for thousands of steps: 10-20 KB
+ * allocated a step in bench/compare's 4,000.)
  */
 public final class VectorKernelEmitter {
     static final String VECTOR = "jdk/incubator/vector/FloatVector";

@@ -1,0 +1,68 @@
+package dev.nnc.tests;
+
+import dev.nnc.compiler.Compiler;
+import dev.nnc.compiler.ModelLoader;
+import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.Network;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.data.IdxReader;
+import dev.nnc.runtime.spec.TrainSpec;
+import dev.nnc.runtime.train.Initializer;
+import dev.nnc.runtime.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Once the JIT has compiled them, a training step and a prediction allocate nothing: the
+ * Fashion-MNIST MLP on one thread, epoch after epoch, at least one of which allocates no
+ * more than its own bookkeeping (a kernel whose vectors C2 boxes allocates kilobytes a
+ * step, every epoch). Counts bytes, never time.
+ */
+class AllocationTest {
+    static final int ROWS = 3000;
+    /** Epochs per call of the trainer, and calls at most: the JIT takes some thousands of steps. */
+    static final int EPOCHS = 10;
+    static final int CALLS = 40;
+    /** What an epoch may allocate besides its steps: its statistics record and the history's slot for it. */
+    static final long EPOCH_BOOKKEEPING = 1024;
+
+    @Test
+    void aWarmTrainingStepAndPredictionAllocateNothing() throws Exception {
+        ModelClass model = ModelLoader.load(Compiler.compile(SourceFile.read(Path.of("bench/models/fashion_mlp.nn"))));
+        Dataset images = new IdxReader(model.spec()).read(Path.of("tests/data/fashion-3000-images.gz"),
+                Path.of("tests/data/fashion-3000-labels.gz"));
+        Dataset data = FeatureScaling.apply(FeatureScaling.fit(model.spec().preprocessing(), images), images);
+        Network network = model.create(64);
+        Initializer.initialize(network, model.spec(), 1);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        TrainSpec train = new TrainSpec(EPOCHS, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1);
+        long least = Long.MAX_VALUE;
+        for (int call = 0; call < CALLS && least > EPOCH_BOOKKEEPING; call++) {
+            long[] perEpoch = new long[EPOCHS + 1];
+            perEpoch[0] = threads.getThreadAllocatedBytes(thread);
+            new Trainer(network, model.spec(), train, 0.001).fit(data, null, 1,
+                    s -> perEpoch[s.epoch()] = threads.getThreadAllocatedBytes(thread));
+            for (int e = 1; e <= EPOCHS; e++) least = Math.min(least, perEpoch[e] - perEpoch[e - 1]);
+        }
+        assertTrue(least <= EPOCH_BOOKKEEPING, least + " bytes allocated by the least allocating of " + EPOCHS * CALLS
+                + " epochs of " + ROWS / 64 + " steps: a step allocates");
+
+        Network one = model.create(1);
+        float[] row = new float[784];
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 40 && fewest > 0; round++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 2000; i++) one.predict(row, 1);
+            fewest = Math.min(fewest, threads.getThreadAllocatedBytes(thread) - before);
+        }
+        assertEquals(0, fewest, "bytes allocated by 2000 predictions of one row");
+    }
+}
