@@ -93,9 +93,19 @@ public final class KernelLowering {
     }
 
     private Optional<Stmt> vectorLoop(Stmt s, String name) {
-        Optional<VectorLoop> loop = VectorLoop.of(name + "_loop" + vectorLoops.size(), s).filter(l -> l.size() >= VECTOR_MINIMUM);
-        loop.ifPresent(vectorLoops::add);
+        Optional<VectorLoop> loop = VectorLoop.of(name + "_loop" + vectorLoops.size(), s).filter(l -> l.size() >= VECTOR_MINIMUM)
+                .map(this::shared);
         return loop.map(l -> new VectorLoopCall(l, l.reduction()));
+    }
+
+    /** The loop, run by the helper method of an earlier loop of the same shape if there is one, else by its own. */
+    private VectorLoop shared(VectorLoop loop) {
+        List<Object> shape = loop.methodShape();
+        for (VectorLoop earlier : vectorLoops) {
+            if (earlier.methodShape().equals(shape)) return loop.runBy(earlier.name());
+        }
+        vectorLoops.add(loop);
+        return loop;
     }
 
     /**

@@ -115,6 +115,40 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
         }
     }
 
+    /**
+     * What the helper method depends on: the arrays, scalars, reduction and body, but not
+     * the offsets or the length, which its callers pass. Loops of the same shape (the
+     * slices of one tensor's update, say) share one method, so that the JIT compiles it
+     * once and soon.
+     */
+    public List<Object> methodShape() {
+        return List.of(arrays, scalars, String.valueOf(reduction), loop.var(),
+                loop.body().stream().map(s -> withoutOffsets(s, loop.var())).toList());
+    }
+
+    /** This loop, run by another loop's helper method of the same shape. */
+    public VectorLoop runBy(String method) {
+        return new VectorLoop(method, loop, arrays, offsets, scalars, reduction);
+    }
+
+    private static Object withoutOffsets(Stmt s, String index) {
+        if (s instanceof Store st) return new Store(st.array(), new IVar(index), withoutOffsets(st.value(), index));
+        if (s instanceof Assign as) return new Assign(as.var(), withoutOffsets(as.value(), index));
+        return s;
+    }
+
+    private static Value withoutOffsets(Value v, String index) {
+        if (v instanceof Load l) return new Load(l.array(), new IVar(index));
+        if (v instanceof Bin b) return new Bin(b.op(), withoutOffsets(b.left(), index), withoutOffsets(b.right(), index));
+        if (v instanceof Call c) return new Call(c.fn(), withoutOffsets(c.argument(), index));
+        if (v instanceof Select sel) {
+            Cond c = sel.condition();
+            return new Select(new Cond(c.op(), withoutOffsets(c.left(), index), withoutOffsets(c.right(), index)),
+                    withoutOffsets(sel.then(), index), withoutOffsets(sel.otherwise(), index));
+        }
+        return v;
+    }
+
     /** Elements per call: the caller loops over chunks, so that each call is short (see VectorKernelEmitter). */
     public static final int CHUNK = 4096;
 
