@@ -80,17 +80,13 @@ public final class ClassEmitter {
         runMethod("evaluate", "(" + array + array + "I)D", plan.evaluate(), true, null);
         runMethod("gradients", "(" + array + array + "II)D", plan.train(), true, null);
         gradientsOfWholeBatch();
-        update();
-        beginUpdate();
-        updateSlice();
-        endUpdate();
+        new UpdateEmitter(cw, plan, owner, array).emit();
         trainStep();
         getter("predictions", plan.inferenceOutput());
         getter("trainingPredictions", plan.trainingOutput());
         arrays("parameters", "p");
         arrays("parameterGradients", "g");
         resetOptimizer();
-        if (!plan.doublePrecision()) packWeights();
         simple();
         cw.visitEnd();
         return cw.toByteArray();
@@ -189,6 +185,11 @@ public final class ClassEmitter {
     }
 
     private void callKernels(MethodVisitor mv, List<String> kernels, int rowsSlot) {
+        callKernels(mv, owner, kernels, rowsSlot);
+    }
+
+    /** this.k(rows) for each kernel k; rows is 0 when {@code rowsSlot} is negative. */
+    static void callKernels(MethodVisitor mv, String owner, List<String> kernels, int rowsSlot) {
         for (String k : kernels) {
             mv.visitVarInsn(ALOAD, 0);
             if (rowsSlot < 0) mv.visitInsn(ICONST_0);
@@ -228,114 +229,6 @@ public final class ClassEmitter {
             mv.visitFieldInsn(GETFIELD, owner, "loss", "D");
             mv.visitInsn(DRETURN);
         }
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /**
-     * packWeights(): with the Vector API and 512-bit vectors, each weight that prediction
-     * multiplies by gets its packed copy: {@code p0_packed = Gemm.pack(p0, n, k)}.
-     */
-    private void packWeights() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "packWeights", "()V", null, null);
-        mv.visitCode();
-        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
-        if (!plan.packedWeights().isEmpty()) {
-            mv.visitFieldInsn(GETSTATIC, owner, VECTOR_FLAG, "Z");
-            mv.visitJumpInsn(IFEQ, done);
-            mv.visitMethodInsn(INVOKESTATIC, GEMM, "available", "()Z", false);
-            mv.visitJumpInsn(IFEQ, done);
-        }
-        for (Loop.PackedWeight w : plan.packedWeights()) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, w.parameter(), array);
-            mv.visitLdcInsn(w.n());
-            mv.visitLdcInsn(w.k());
-            mv.visitMethodInsn(INVOKESTATIC, GEMM, "pack", "([FII)[F", false);
-            mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
-        }
-        mv.visitLabel(done);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /** update(lr) = beginUpdate(lr), the kernels of every slice in order, endUpdate(). */
-    private void update() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "update", "(D)V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(DLOAD, 1);
-        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "beginUpdate", "(D)V", false);
-        for (List<String> slice : plan.updateSlices()) callKernels(mv, slice, -1);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "endUpdate", "()V", false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /** beginUpdate(lr): lr set, step += 1, the slices' penalty sums zeroed, the packed weights dropped. */
-    private void beginUpdate() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "beginUpdate", "(D)V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(DLOAD, 1);
-        mv.visitFieldInsn(PUTFIELD, owner, "lr", "D");
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitInsn(DUP);
-        mv.visitFieldInsn(GETFIELD, owner, "step", "D");
-        mv.visitInsn(DCONST_1);
-        mv.visitInsn(DADD);
-        mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
-        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitInsn(DCONST_0);
-            mv.visitFieldInsn(PUTFIELD, owner, UpdateLowering.penaltyOfSlice(slice), "D");
-        }
-        // the weights change: prediction goes back to the kernels that read them directly
-        for (Loop.PackedWeight w : plan.packedWeights()) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitInsn(ACONST_NULL);
-            mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
-        }
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /** updateSlice(s): the update kernels of slice s (each writes its range of a tensor and its own penalty sum). */
-    private void updateSlice() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "updateSlice", "(I)V", null, null);
-        mv.visitCode();
-        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
-            org.objectweb.asm.Label next = new org.objectweb.asm.Label();
-            mv.visitVarInsn(ILOAD, 1);
-            mv.visitLdcInsn(slice);
-            mv.visitJumpInsn(IF_ICMPNE, next);
-            callKernels(mv, plan.updateSlices().get(slice), -1);
-            mv.visitInsn(RETURN);
-            mv.visitLabel(next);
-        }
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /** endUpdate(): penalty = the slices' sums, added in slice order. */
-    private void endUpdate() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "endUpdate", "()V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitInsn(DCONST_0);
-        for (int slice = 0; slice < plan.updateSlices().size(); slice++) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, UpdateLowering.penaltyOfSlice(slice), "D");
-            mv.visitInsn(DADD);
-        }
-        mv.visitFieldInsn(PUTFIELD, owner, "penalty", "D");
-        mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
