@@ -14,7 +14,8 @@ import static org.objectweb.asm.Opcodes.*;
 /**
  * Writes the model class: one field per buffer, one private method per kernel, and the
  * {@link dev.nnc.runtime.Network} methods, each a straight sequence of kernel calls.
- * The only part of the compiler, with {@link LoopEmitter}, that sees ASM.
+ * With {@link UpdateEmitter}, {@link LoopEmitter} and {@link VectorKernelEmitter}, the
+ * only part of the compiler that sees ASM.
  */
 public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
