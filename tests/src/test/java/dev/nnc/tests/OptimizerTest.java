@@ -3,6 +3,7 @@ package dev.nnc.tests;
 import dev.nnc.runtime.Network;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -39,6 +40,26 @@ class OptimizerTest {
             assertEquals(expectedLoss, loss, 1e-5, "loss of step " + step);
             assertEquals(ref.w, p[0][0], 1e-5, "w after step " + step);
             assertEquals(ref.b, p[1][0], 1e-5, "b after step " + step);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sgd(lr = 0.1, momentum = 0.9)", "adam(lr = 0.01)", "rmsprop(lr = 0.01)", "adagrad(lr = 0.1)"})
+    void updatesStoreNoSubnormalFloats(String optimizer) {
+        // w' = w - lr * 2 * 0.5 * w = w / 2 is subnormal for this w: the update stores 0 instead
+        Network net = Models.line("sgd(lr = 0.5)", "penalty l2(0.5)").create(1);
+        float[][] p = net.parameters();
+        p[0][0] = 1.5f * Float.MIN_NORMAL;
+        p[1][0] = 0;
+        net.trainStep(new float[]{0}, new float[]{0}, 1, 0.5);
+        assertEquals(0f, p[0][0], "weight");
+        Network other = Models.line(optimizer, "penalty l2(0.5)").create(1);
+        float[][] q = other.parameters();
+        q[0][0] = Float.MIN_NORMAL / 4;
+        q[1][0] = 0;
+        for (int step = 0; step < 5; step++) {
+            other.trainStep(new float[]{0}, new float[]{0}, 1, 0.01);
+            for (float[] t : q) for (float v : t) assertFalse(v != 0 && Math.abs(v) < Float.MIN_NORMAL, "subnormal " + v);
         }
     }
 
