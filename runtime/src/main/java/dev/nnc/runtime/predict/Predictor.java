@@ -4,6 +4,7 @@ import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.vector.Rows;
 import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.weights.Safetensors;
 import dev.nnc.runtime.weights.WeightsFile;
@@ -36,6 +37,10 @@ public final class Predictor {
     private static final int THREADS = Math.max(1, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors()));
     /** The helpers of batch prediction, beside the calling thread. */
     private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, THREADS - 1));
+
+    /** Whether rows are prepared with the Vector API: as the models decide (the module is there, nnc.vector is not false). */
+    private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final ModelSpec spec;
     private final Network weights;
@@ -135,9 +140,8 @@ public final class Predictor {
     /** The outputs for one row of raw values, in this thread's buffer (valid until its next call). */
     float[] predict(float[] input) {
         checkWidth(input, -1);
-        checkFinite(input, -1);
         Buffers b = buffers.get();
-        preprocessor.apply(input, b.row, 0);
+        prepare(input, b.row, 0, -1);
         return b.one.predict(b.row, 1);
     }
 
@@ -174,10 +178,7 @@ public final class Predictor {
         Buffers b = buffers.get();
         Network network = b.part();
         int w = spec.inputWidth();
-        for (int r = from; r < to; r++) {
-            checkFinite(rows[r], r);
-            preprocessor.apply(rows[r], b.rows, (r - from) * w);
-        }
+        for (int r = from; r < to; r++) prepare(rows[r], b.rows, (r - from) * w, r);
         float[] out = network.predict(b.rows, to - from);
         int outputs = spec.outputWidth();
         for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputs, r);
@@ -194,6 +195,16 @@ public final class Predictor {
             throw new IllegalArgumentException(where(row) + ": expected " + spec.inputWidth() + " values for "
                     + spec.inputName() + " " + spec.inputShape() + ", got " + input.length);
         }
+    }
+
+    /** Scales a raw row into the network's input buffer, checking it for NaN and infinities on the way. */
+    private void prepare(float[] input, float[] into, int offset, int row) {
+        if (VECTOR) {
+            if (!Rows.scale(input, preprocessor.shift(), preprocessor.scale(), into, offset)) checkFinite(input, row);
+            return;
+        }
+        checkFinite(input, row);
+        preprocessor.apply(input, into, offset);
     }
 
     private void checkFinite(float[] input, int row) {
