@@ -2,10 +2,13 @@ package dev.nnc.compiler;
 
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.check.ModelChecker;
+import dev.nnc.compiler.source.Diagnostic;
 import dev.nnc.compiler.source.Diagnostics;
 import dev.nnc.compiler.source.SourceFile;
 import dev.nnc.compiler.syntax.Ast;
 import dev.nnc.compiler.syntax.AstBuilder;
+
+import java.util.List;
 
 /** The phases that can find the user's mistakes: parse, then check. */
 public final class Frontend {
@@ -19,12 +22,20 @@ public final class Frontend {
         return model.orElseThrow();
     }
 
+    /** A checked model and the warnings its checks gave. */
+    public record Checked(CheckedModel model, List<Diagnostic> warnings) {}
+
     /** Parses and checks; throws with every error of the first phase that has any. */
     public static CheckedModel check(SourceFile file) {
+        return checkWithWarnings(file).model();
+    }
+
+    /** The same, keeping the warnings. */
+    public static Checked checkWithWarnings(SourceFile file) {
         Ast.Model ast = parse(file);
         Diagnostics diagnostics = new Diagnostics(file);
         var checked = new ModelChecker(diagnostics).check(ast);
         diagnostics.throwIfErrors();
-        return checked.orElseThrow();
+        return new Checked(checked.orElseThrow(), diagnostics.warnings());
     }
 }

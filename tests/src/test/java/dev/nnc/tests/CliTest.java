@@ -30,6 +30,23 @@ class CliTest {
     }
 
     @Test
+    void warningsArePrintedBeforeTrainingAndFailOnlyWithWerror() {
+        String file = "tests/golden/warning_cross_entropy_without_softmax.nn";
+        Cli check = Cli.run("check", file);
+        assertEquals(0, check.status());
+        assertTrue(check.err().contains(file + ":9:15: warning: cross_entropy compares probabilities"), check.err());
+        assertEquals(1, Cli.run("check", "--werror", file).status());
+
+        Cli strict = Cli.run("train", file, "--werror", "--train", "examples/iris/iris.csv", "--epochs", "1", "--quiet");
+        assertEquals(1, strict.status());
+        assertTrue(strict.err().contains(": warning: "), strict.err());
+        assertFalse(strict.hasStackTrace());
+        Cli train = Cli.run("train", file, "--train", "examples/iris/iris.csv", "--epochs", "1", "--quiet");
+        assertEquals(0, train.status(), train.err());
+        assertTrue(train.err().contains(": warning: "), train.err());
+    }
+
+    @Test
     void aMissingFileIsAnErrorNotACrash() {
         Cli r = Cli.run("check", "no/such/file.nn");
         assertEquals(1, r.status());

@@ -21,6 +21,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "show stack traces")
     boolean debug;
 
+    @Option(names = "--werror", description = "treat warnings as errors (exit 1)")
+    boolean werror;
+
     @Spec
     CommandSpec spec;
 
@@ -29,8 +32,10 @@ final class CheckCommand implements Callable<Integer> {
         int status = 0;
         for (Path file : files) {
             try {
-                Frontend.check(Sources.read(file));
-                spec.commandLine().getOut().println(file + ": ok");
+                List<Diagnostic> warnings = Frontend.checkWithWarnings(Sources.read(file)).warnings();
+                for (Diagnostic d : warnings) spec.commandLine().getErr().println(d.render());
+                if (werror && !warnings.isEmpty()) status = 1;
+                else spec.commandLine().getOut().println(file + ": ok" + (warnings.isEmpty() ? "" : " (with warnings)"));
             } catch (CompileError e) {
                 for (Diagnostic d : e.diagnostics()) spec.commandLine().getErr().println(d.render());
                 status = 1;

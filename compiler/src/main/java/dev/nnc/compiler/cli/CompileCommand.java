@@ -30,7 +30,7 @@ final class CompileCommand extends FileCommand implements Callable<Integer> {
         if (!SourceVersion.isName(packageName)) {
             throw new ParameterException(spec.commandLine(), "--package: '" + packageName + "' is not a Java package name");
         }
-        ModelBundle bundle = ModelBundle.of(Compiler.compile(source(), packageName), weights);
+        ModelBundle bundle = ModelBundle.of(Compiler.compile(checked(source()), false, packageName), weights);
         Path jar = output != null ? output : Path.of(bundle.model().spec().name() + ".jar");
         JarWriter.write(jar, bundle.classes(), bundle.resources());
         out().println("wrote " + jar + " (" + bundle.model().typedClassName()

@@ -1,5 +1,7 @@
 package dev.nnc.compiler.cli;
 
+import dev.nnc.compiler.Frontend;
+import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.source.SourceFile;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,11 +19,21 @@ abstract class FileCommand {
     @Option(names = "--debug", description = "show stack traces")
     boolean debug;
 
+    @Option(names = "--werror", description = "treat warnings as errors (exit 1)")
+    boolean werror;
+
     @Spec
     CommandSpec spec;
 
     SourceFile source() {
         return Sources.read(file);
+    }
+
+    /** The file parsed and checked; its warnings printed, or, with --werror, thrown as errors. */
+    CheckedModel checked(SourceFile source) {
+        Frontend.Checked checked = Frontend.checkWithWarnings(source);
+        Warnings.report(checked.warnings(), werror, spec.commandLine().getErr());
+        return checked.model();
     }
 
     PrintWriter out() {

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 final class SummaryCommand extends FileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        CheckedModel model = Frontend.check(source());
+        CheckedModel model = checked(source());
         out().print(ModelSummary.render(model, Compiler.compile(model, false)));
         return 0;
     }

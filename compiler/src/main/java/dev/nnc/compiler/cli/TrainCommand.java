@@ -20,7 +20,7 @@ final class TrainCommand extends FileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SourceFile source = source();
-        CompiledModel model = Compiler.compile(source);
+        CompiledModel model = Compiler.compile(checked(source), false);
         new TrainingSession(ModelLoader.load(model), options, source.directory(), out()).run();
         return 0;
     }

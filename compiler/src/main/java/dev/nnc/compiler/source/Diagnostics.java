@@ -12,6 +12,7 @@ import java.util.List;
 public final class Diagnostics {
     private final SourceFile file;
     private final List<Diagnostic> errors = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
 
     public Diagnostics(SourceFile file) {
         this.file = file;
@@ -26,13 +27,28 @@ public final class Diagnostics {
         if (!errors.contains(d)) errors.add(d);
     }
 
+    /** A mistake that compiles: reported, and the phase goes on. */
+    public void warning(Span span, String message) {
+        Diagnostic d = new Diagnostic(file, span, message, Diagnostic.Severity.WARNING);
+        if (!warnings.contains(d)) warnings.add(d);
+    }
+
+    /** The warnings in source order. */
+    public List<Diagnostic> warnings() {
+        return inOrder(warnings);
+    }
+
     public boolean hasErrors() {
         return !errors.isEmpty();
     }
 
     /** The errors in source order. */
     public List<Diagnostic> errors() {
-        return errors.stream()
+        return inOrder(errors);
+    }
+
+    private static List<Diagnostic> inOrder(List<Diagnostic> diagnostics) {
+        return diagnostics.stream()
                 .sorted(Comparator.comparingInt((Diagnostic d) -> d.span().line())
                         .thenComparingInt(d -> d.span().column()))
                 .toList();
