@@ -1,7 +1,6 @@
 package dev.nnc.compiler.check;
 
 import dev.nnc.compiler.check.Signatures.Category;
-import dev.nnc.compiler.ir.Activation;
 import dev.nnc.compiler.ir.Loss;
 import dev.nnc.compiler.ir.Optimizer;
 import dev.nnc.compiler.ir.Penalty;
@@ -267,35 +266,8 @@ public final class ModelChecker {
                     + t.describe() + ", got " + got);
             return Optional.empty();
         }
-        warnAboutProbabilities(loss, output.name().text(), outputLayer.get(), call.span());
+        Advice.report(loss, output.name().text(), outputLayer.get(), call.span(), diagnostics);
         return Optional.of(loss);
-    }
-
-    /**
-     * The mistakes that check and train, badly: a loss that reads probabilities given an
-     * output that does not make them, and a softmax over one unit (always 1).
-     */
-    private void warnAboutProbabilities(Loss loss, String output, Layer last, Span at) {
-        if (last instanceof Layer.Softmax softmax && List.of(1).equals(softmax.shape())) {
-            diagnostics.warning(softmax.span(), "softmax over a single unit is always 1, so nothing can be learned; "
-                    + "for one probability end the output with '-> sigmoid' (a binary target, binary_cross_entropy)");
-        } else if (loss == Loss.CROSS_ENTROPY && !(last instanceof Layer.Softmax)) {
-            diagnostics.warning(at, "cross_entropy compares probabilities, but the output '" + output + "' ends in "
-                    + describe(last) + ", whose values are not a distribution; end it with '-> softmax'");
-        } else if (loss == Loss.BINARY_CROSS_ENTROPY && !(last instanceof Layer.Act act && act.activation() == Activation.SIGMOID)) {
-            diagnostics.warning(at, "binary_cross_entropy compares a probability, but the output '" + output + "' ends in "
-                    + describe(last) + ", whose value is not one; end it with '-> sigmoid'");
-        }
-    }
-
-    /** The last stage of an output, in words. */
-    private static String describe(Layer last) {
-        if (last instanceof Layer.Dense d) return "dense(" + d.units() + ")";
-        if (last instanceof Layer.Act a) return a.activation().sourceName();
-        if (last instanceof Layer.Dropout) return "dropout";
-        if (last instanceof Layer.Add) return "a sum";
-        if (last instanceof Layer.Input i) return "the input '" + i.name() + "'";
-        return "softmax";
     }
 
     private static boolean isName(Expr expr, String name) {

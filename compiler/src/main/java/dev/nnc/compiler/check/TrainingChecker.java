@@ -42,6 +42,7 @@ final class TrainingChecker {
         EarlyStop earlyStop = null;
         Span earlyStopSpan = null;
         ScheduleSpec schedule = ScheduleSpec.CONSTANT;
+        Span scheduleSpan = null;
         List<AugmentSpec> augment = new ArrayList<>();
         StopCondition until = null;
         Span untilSpan = null;
@@ -69,7 +70,10 @@ final class TrainingChecker {
                     earlyStop = earlyStop(setting);
                     earlyStopSpan = setting.span();
                 }
-                case "schedule" -> schedule = chain(setting).map(this::schedule).orElse(schedule);
+                case "schedule" -> {
+                    schedule = chain(setting).map(this::schedule).orElse(schedule);
+                    scheduleSpan = setting.span();
+                }
                 case "augment" -> chain(setting).ifPresent(calls -> calls.forEach(c -> augment(c).ifPresent(augment::add)));
                 case "until" -> {
                     until = until(setting);
@@ -80,7 +84,25 @@ final class TrainingChecker {
         }
         if (earlyStop != null) checkMetric(earlyStop.monitor(), validation, earlyStopSpan);
         if (until != null) checkMetric(until.metric(), validation, untilSpan);
+        warnAboutIneffectiveSettings(epochs, earlyStop, earlyStopSpan, schedule, scheduleSpan);
         return new TrainSpec(epochs, batch, shuffle, validation, earlyStop, schedule, List.copyOf(augment), until, seed);
+    }
+
+    /** Settings that check but can never take effect in a run of {@code epochs} epochs. */
+    private void warnAboutIneffectiveSettings(int epochs, EarlyStop earlyStop, Span earlyStopSpan,
+                                              ScheduleSpec schedule, Span scheduleSpan) {
+        if (earlyStop != null && earlyStop.patience() >= epochs) {
+            diagnostics.warning(earlyStopSpan, "a patience of " + earlyStop.patience() + " epochs in a run of " + epochs
+                    + " can never stop it early; lower the patience or raise the epochs");
+        }
+        if (scheduleSpan == null) return;
+        if (schedule.warmupEpochs() >= epochs) {
+            diagnostics.warning(scheduleSpan, "the warm-up of " + schedule.warmupEpochs() + " epochs lasts the whole run of "
+                    + epochs + "; shorten it");
+        } else if (schedule.kind().equals("step") && schedule.warmupEpochs() + schedule.every() >= epochs) {
+            diagnostics.warning(scheduleSpan, "the first step of the schedule comes after epoch " + epochs
+                    + ", the last: the rate never changes; step more often (every < " + (epochs - schedule.warmupEpochs()) + ")");
+        }
     }
 
     private void checkMetric(String metric, double validation, Span span) {
