@@ -47,6 +47,27 @@ class CliTest {
     }
 
     @Test
+    void rawInputsFarFromTheUnitRangeGetAHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path model = java.nio.file.Files.writeString(dir.resolve("raw.nn"), """
+                model Raw {
+                    input  image: [784]
+                    target kind: class[10]
+                    output scores = image -> dense(8) -> relu -> dense(10) -> softmax
+                    loss      cross_entropy(scores, kind)
+                    optimizer adam(lr = 0.001)
+                    train { epochs 1 }
+                }
+                """);
+        Cli raw = Cli.run("train", model.toString(), "--train",
+                "tests/data/fashion-1000-test-images.gz,tests/data/fashion-1000-test-labels.gz");
+        assertEquals(0, raw.status(), raw.err());
+        assertTrue(raw.out().startsWith("hint: the input 'image' has no preprocessing"), raw.out());
+        assertTrue(raw.out().contains("write 'input image: [784] scale(1/255)'"), raw.out());
+        Cli scaled = Cli.run("train", "tests/data/fashion_small.nn", "--epochs", "1");
+        assertFalse(scaled.out().contains("hint:"), scaled.out());
+    }
+
+    @Test
     void aMissingFileIsAnErrorNotACrash() {
         Cli r = Cli.run("check", "no/such/file.nn");
         assertEquals(1, r.status());

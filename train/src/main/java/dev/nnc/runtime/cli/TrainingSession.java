@@ -88,6 +88,10 @@ public final class TrainingSession {
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
 
+        FeatureScaling.hint(spec, all).ifPresent(hint -> {
+            out.println(hint);
+            out.flush();
+        });
         Preprocessor preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
         all = FeatureScaling.apply(preprocessor, all);
         validation = FeatureScaling.apply(preprocessor, validation);
