@@ -133,12 +133,15 @@ public final class TrainingSession {
         }
         metrics.put("epochs_run", result.history().size());
         metrics.put("seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
+        List<String> hints = RunHints.of(spec, result.history());
         if (!options.quiet) {
             StringBuilder line = new StringBuilder("final:");
             metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v)));
             out.println(line);
+            for (String hint : hints) out.println("hint: " + hint);
             out.flush();
         }
+        metrics.put("hints", hints);
         if (options.out != null) write(options.out, spec, network, preprocessor, metrics, result.history());
         return new Outcome(metrics, network);
     }

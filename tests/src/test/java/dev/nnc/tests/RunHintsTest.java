@@ -1,0 +1,68 @@
+package dev.nnc.tests;
+
+import dev.nnc.runtime.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The hints a run ends with, printed and kept in metrics.json; a sound run ends with none. */
+class RunHintsTest {
+    @TempDir
+    Path dir;
+
+    static final String WIDE = """
+            model Overfit {
+                input  measurements: [4] normalize(standard)
+                target species: class["setosa", "versicolor", "virginica"]
+                output probs = measurements -> dense(256) -> relu -> dense(256) -> relu -> dense(3) -> softmax
+                loss      cross_entropy(probs, species)
+                optimizer %s
+                train {
+                    epochs     150
+                    batch      8
+                    validation 50%%
+                    seed       3
+                }
+            }
+            """;
+
+    List<?> hints(String program) throws Exception {
+        Path model = Files.writeString(dir.resolve("model.nn"), program);
+        Path out = dir.resolve("out");
+        Cli run = Cli.run("train", model.toString(), "--train", "examples/iris/iris.csv", "--out", out.toString());
+        assertEquals(0, run.status(), run.err());
+        List<?> hints = (List<?>) Json.parseObject(Files.readString(out.resolve("metrics.json"))).get("hints");
+        for (Object hint : hints) assertTrue(run.out().contains("hint: " + hint), run.out());
+        return hints;
+    }
+
+    @Test
+    void aLearningRateTooHighIsNamed() throws Exception {
+        String iris = Files.readString(Path.of("examples/iris/iris.nn"))
+                .replace("optimizer sgd(lr = 0.05, momentum = 0.9)", "optimizer sgd(lr = 5)")
+                .replace("train csv(\"iris.csv\"", "train csv(\"" + Path.of("examples/iris/iris.csv").toAbsolutePath() + "\"");
+        List<?> hints = hints(iris);
+        assertEquals(1, hints.size(), hints.toString());
+        assertTrue(hints.get(0).toString().contains("the learning rate 5 is likely too high; try 0.5"), hints.toString());
+    }
+
+    @Test
+    void overfittingIsNamedWithItsEpoch() throws Exception {
+        List<?> hints = hints(WIDE.formatted("adam(lr = 0.01)"));
+        assertEquals(1, hints.size(), hints.toString());
+        assertTrue(hints.get(0).toString().matches("from epoch \\d+ the validation loss rose .* overfits .*"), hints.toString());
+    }
+
+    @Test
+    void aSoundRunEndsWithNone() throws Exception {
+        String iris = Files.readString(Path.of("examples/iris/iris.nn"))
+                .replace("train csv(\"iris.csv\"", "train csv(\"" + Path.of("examples/iris/iris.csv").toAbsolutePath() + "\"");
+        assertEquals(List.of(), hints(iris));
+    }
+}
