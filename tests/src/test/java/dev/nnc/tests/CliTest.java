@@ -31,10 +31,10 @@ class CliTest {
 
     @Test
     void warningsArePrintedBeforeTrainingAndFailOnlyWithWerror() {
-        String file = "tests/golden/warning_cross_entropy_without_softmax.nn";
+        String file = "tests/golden/warning_cross_entropy_after_sigmoid.nn";
         Cli check = Cli.run("check", file);
         assertEquals(0, check.status());
-        assertTrue(check.err().contains(file + ":9:15: warning: cross_entropy compares probabilities"), check.err());
+        assertTrue(check.err().contains(file + ":8:15: warning: cross_entropy compares probabilities"), check.err());
         assertEquals(1, Cli.run("check", "--werror", file).status());
 
         Cli strict = Cli.run("train", file, "--werror", "--train", "examples/iris/iris.csv", "--epochs", "1", "--quiet");

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The warnings about a model's output: mistakes that check and train, badly, each
- * with what to write instead. A loss that reads probabilities given an output that does
+ * with what to write instead (and one error: cross_entropy on values that can be
+ * negative, which cannot train at all). A loss that reads probabilities given an output that does
  * not make them; a softmax over one unit; an activation after the output's softmax or
  * sigmoid; two activations in a row; dropout as the output's last stage; step outside
  * a perceptron.
@@ -42,8 +43,11 @@ final class Advice {
             diagnostics.warning(softmax.span(), "softmax over a single unit is always 1, so nothing can be learned; "
                     + "for one probability end the output with '-> sigmoid' (a binary target, binary_cross_entropy)");
         } else if (loss == Loss.CROSS_ENTROPY && !(last instanceof Layer.Softmax)) {
-            diagnostics.warning(at, "cross_entropy compares probabilities, but the output '" + output + "' ends in "
-                    + describe(last) + ", whose values are not a distribution; end it with '-> softmax'");
+            String message = "cross_entropy compares probabilities, but the output '" + output + "' ends in "
+                    + describe(last) + ", whose values are not a distribution; end it with '-> softmax'";
+            // values that can be negative have no logarithm: that output cannot train at all
+            if (canBeNegative(last)) diagnostics.error(at, message);
+            else diagnostics.warning(at, message);
         } else if (loss == Loss.BINARY_CROSS_ENTROPY && !isSigmoid(last)) {
             diagnostics.warning(at, "binary_cross_entropy compares a probability, but the output '" + output + "' ends in "
                     + describe(last) + ", whose value is not one; end it with '-> sigmoid'");
@@ -82,6 +86,14 @@ final class Advice {
             diagnostics.warning(act.span(), "two activations in a row, " + previous.activation().sourceName() + " then "
                     + name + "; one is enough: remove one, or put a dense layer between them");
         }
+    }
+
+    private static boolean canBeNegative(Layer layer) {
+        if (layer instanceof Layer.Act a) {
+            return a.activation() != Activation.RELU && a.activation() != Activation.SIGMOID
+                    && a.activation() != Activation.SOFTPLUS && a.activation() != Activation.STEP;
+        }
+        return !(layer instanceof Layer.Dropout d) || canBeNegative(d.input());
     }
 
     private static boolean isSigmoid(Layer layer) {

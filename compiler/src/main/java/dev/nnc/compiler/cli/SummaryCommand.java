@@ -1,7 +1,6 @@
 package dev.nnc.compiler.cli;
 
 import dev.nnc.compiler.Compiler;
-import dev.nnc.compiler.Frontend;
 import dev.nnc.compiler.ModelSummary;
 import dev.nnc.compiler.check.CheckedModel;
 import picocli.CommandLine.Command;
