@@ -70,7 +70,8 @@ final class Backend {
                 inferenceNames.name(inference.output()), trainingNames.name(training.output()),
                 vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
                 vectorLoops == null ? List.of() : List.copyOf(vectorLoops),
-                packedWeights == null ? List.of() : List.copyOf(packedWeights.values()));
+                packedWeights == null ? List.of() : List.copyOf(packedWeights.values()),
+                reluOutputs(inference, inferenceNames));
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
@@ -97,6 +98,18 @@ final class Backend {
     }
 
     /** {@code prediction}: the weights do not change while these kernels run, so products may use packed weights. */
+    /** The buffers of prediction's relu outputs, for the trainer's count of units that never fire. */
+    private List<String> reluOutputs(Graph inference, Buffers names) {
+        List<String> outputs = new ArrayList<>();
+        for (Node n : inference.nodes()) {
+            if (n.op() instanceof Op.Act a && a.activation() == dev.nnc.compiler.ir.Activation.RELU
+                    && buffers.containsKey(names.name(n))) {
+                outputs.add(names.name(n));
+            }
+        }
+        return outputs;
+    }
+
     private List<String> lower(String phase, List<Kernel> kernels, Buffers names, boolean prediction) {
         KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops, prediction ? packedWeights : null);
         List<String> calls = new ArrayList<>();

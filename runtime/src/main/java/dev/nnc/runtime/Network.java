@@ -66,6 +66,12 @@ public interface Network {
 
     float[][] parameterGradients();
 
+    /**
+     * The outputs of the relu stages of the last {@link #predict}, in the order they are
+     * computed: rows of each stage's width (its buffer's length over {@link #maxBatch()}).
+     */
+    float[][] reluOutputs();
+
     /** Zeroes the optimizer's state and step count. */
     void resetOptimizer();
 

@@ -55,8 +55,28 @@ class RunHintsTest {
     @Test
     void overfittingIsNamedWithItsEpoch() throws Exception {
         List<?> hints = hints(WIDE.formatted("adam(lr = 0.01)"));
-        assertEquals(1, hints.size(), hints.toString());
-        assertTrue(hints.get(0).toString().matches("from epoch \\d+ the validation loss rose .* overfits .*"), hints.toString());
+        assertTrue(hints.stream().anyMatch(h -> h.toString().matches("from epoch \\d+ the validation loss rose .* overfits .*")),
+                hints.toString());
+    }
+
+    @Test
+    void reluUnitsThatNeverFireAreCounted() throws Exception {
+        List<?> hints = hints("""
+                model Dead {
+                    input  measurements: [4] normalize(standard)
+                    target species: class["setosa", "versicolor", "virginica"]
+                    output probs = measurements -> dense(64) -> relu -> dense(3) -> softmax
+                    loss      cross_entropy(probs, species)
+                    optimizer sgd(lr = 10)
+                    train {
+                        epochs 30
+                        batch  16
+                        seed   1
+                    }
+                }
+                """);
+        assertTrue(hints.stream().anyMatch(h -> h.toString().matches("\\d+ of the 64 units of relu 1 \\(\\d+%\\) never fire .*leaky_relu.*")),
+                hints.toString());
     }
 
     @Test

@@ -85,8 +85,9 @@ public final class ClassEmitter {
         trainStep();
         getter("predictions", plan.inferenceOutput());
         getter("trainingPredictions", plan.trainingOutput());
-        arrays("parameters", "p");
-        arrays("parameterGradients", "g");
+        arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(i -> "p" + i).toList());
+        arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(i -> "g" + i).toList());
+        arrays("reluOutputs", plan.reluOutputs());
         resetOptimizer();
         simple();
         cw.visitEnd();
@@ -295,17 +296,17 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** A new array of the parameter (or gradient) arrays: p0, p1, ... */
-    private void arrays(String name, String prefix) {
+    /** A new array of the named array fields: the parameters p0, p1, ..., their gradients, the relu outputs. */
+    private void arrays(String name, List<String> fields) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()[" + array, null, null);
         mv.visitCode();
-        mv.visitLdcInsn(plan.parameterCount());
+        mv.visitLdcInsn(fields.size());
         mv.visitTypeInsn(ANEWARRAY, array);
-        for (int i = 0; i < plan.parameterCount(); i++) {
+        for (int i = 0; i < fields.size(); i++) {
             mv.visitInsn(DUP);
             mv.visitLdcInsn(i);
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, prefix + i, array);
+            mv.visitFieldInsn(GETFIELD, owner, fields.get(i), array);
             mv.visitInsn(AASTORE);
         }
         mv.visitInsn(ARETURN);

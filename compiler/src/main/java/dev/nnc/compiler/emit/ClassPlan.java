@@ -14,6 +14,7 @@ import java.util.List;
  * @param doublePrecision arrays of double instead of float (for gradient checks)
  * @param parameters the parameter buffers in spec order; {@code g<i>} are their gradients
  * @param packedWeights the weights that prediction multiplies by from a packed copy, once packed
+ * @param reluOutputs the buffers that hold the outputs of prediction's relu stages, in graph order
  */
 public record ClassPlan(
         String className,
@@ -30,7 +31,8 @@ public record ClassPlan(
         String trainingOutput,
         List<VectorMatMul> vectorKernels,
         List<VectorLoop> vectorLoops,
-        List<Loop.PackedWeight> packedWeights) {
+        List<Loop.PackedWeight> packedWeights,
+        List<String> reluOutputs) {
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {

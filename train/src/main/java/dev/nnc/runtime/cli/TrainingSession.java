@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,7 +134,8 @@ public final class TrainingSession {
         }
         metrics.put("epochs_run", result.history().size());
         metrics.put("seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
-        List<String> hints = RunHints.of(spec, result.history());
+        List<String> hints = new ArrayList<>(RunHints.of(spec, result.history()));
+        DeadUnits.hint(network, all).ifPresent(hints::add);
         if (!options.quiet) {
             StringBuilder line = new StringBuilder("final:");
             metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v)));

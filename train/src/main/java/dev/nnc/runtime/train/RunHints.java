@@ -43,9 +43,10 @@ public final class RunHints {
         }
         if (jumps < 2 || jumps * 5 < history.size()) return java.util.Optional.empty();
         double lr = spec.learningRate();
+        String by = worst > 10 ? "more than tenfold" : String.format(Locale.ROOT, "by up to %.0f%%", 100 * worst);
         return java.util.Optional.of(String.format(Locale.ROOT,
-                "the training loss jumped up in %d of %d epochs (by up to %.0f%%): the learning rate %s is likely too high; "
-                        + "try %s", jumps, history.size(), 100 * worst, number(lr), number(lr / 10)));
+                "the training loss jumped up in %d of %d epochs (%s): the learning rate %s is likely too high; try %s",
+                jumps, history.size(), by, number(lr), number(lr / 10)));
     }
 
     private static java.util.Optional<String> chance(ModelSpec spec, List<EpochStats> history) {
