@@ -80,6 +80,26 @@ class RunHintsTest {
     }
 
     @Test
+    void anAccuracyAtChanceIsNamed() throws Exception {
+        StringBuilder csv = new StringBuilder("x1,x2,label\n");
+        for (int i = 0; i < 90; i++) csv.append("0,0,").append("abc".charAt(i % 3)).append('\n');
+        Path data = Files.writeString(dir.resolve("constant.csv"), csv);
+        Path model = Files.writeString(dir.resolve("chance.nn"), """
+                model Chance {
+                    input  x: [2]
+                    target label: class["a", "b", "c"]
+                    output p = x -> dense(4) -> tanh -> dense(3) -> softmax
+                    loss      cross_entropy(p, label)
+                    optimizer sgd(lr = 0.1)
+                    train { epochs 6 }
+                }
+                """);
+        Cli run = Cli.run("train", model.toString(), "--train", data.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("hint: after 6 epochs the accuracy is still 0.3"), run.out());
+    }
+
+    @Test
     void aSoundRunEndsWithNone() throws Exception {
         String iris = Files.readString(Path.of("examples/iris/iris.nn"))
                 .replace("train csv(\"iris.csv\"", "train csv(\"" + Path.of("examples/iris/iris.csv").toAbsolutePath() + "\"");

@@ -55,6 +55,20 @@ public final class CsvReader {
         }
     }
 
+    /** The names of the input columns, in order (the header without the target's columns); empty if unreadable. */
+    public List<String> inputColumns(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = in.readLine();
+            while (line != null && line.isBlank()) line = in.readLine();
+            if (line == null) return List.of();
+            List<String> columns = new java.util.ArrayList<>(fields(file.toString(), 1, line));
+            columns.removeAll(targetColumns(spec.targetWidth()));
+            return List.copyOf(columns);
+        } catch (IOException | UserError e) {
+            return List.of();
+        }
+    }
+
     Dataset read(String name, BufferedReader in) throws IOException {
         return read(name, in, false);
     }

@@ -19,6 +19,13 @@ public final class DataSources {
         };
     }
 
+    /** The names of a source's input features: a CSV file's columns; none for IDX images. */
+    public static java.util.List<String> featureNames(ModelSpec spec, SourceSpec source, Path base) {
+        return source.kind().equals("csv")
+                ? new CsvReader(spec, source.targetColumn()).inputColumns(base.resolve(source.paths().get(0)))
+                : java.util.List.of();
+    }
+
     /**
      * A path from the command line: a CSV file with the model's target column, or
      * {@code IMAGES,LABELS} for IDX files.

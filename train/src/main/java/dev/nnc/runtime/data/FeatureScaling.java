@@ -55,27 +55,25 @@ public final class FeatureScaling {
      * (large raw values make large gradients and slow, unstable training): which features,
      * how large, and what to write.
      */
-    public static java.util.Optional<String> hint(ModelSpec spec, Dataset train) {
+    public static java.util.Optional<String> hint(ModelSpec spec, Dataset train, java.util.List<String> names) {
         if (!spec.preprocessing().kind().equals("none") || train.rows() == 0) return java.util.Optional.empty();
         int w = train.inputWidth();
         double largest = 0;
-        int far = 0;
-        int first = -1;
+        java.util.List<String> far = new java.util.ArrayList<>();
         for (int j = 0; j < w; j++) {
             double m = 0;
             for (int r = 0; r < train.rows(); r++) m = Math.max(m, Math.abs(train.x()[r * w + j]));
-            if (m > FAR) {
-                far++;
-                if (first < 0) first = j;
-            }
+            if (m > FAR) far.add(names.size() == w ? names.get(j) : "feature " + j);
             largest = Math.max(largest, m);
         }
-        if (far == 0) return java.util.Optional.empty();
+        if (far.isEmpty()) return java.util.Optional.empty();
+        String which = far.size() <= 4 ? String.join(", ", far)
+                : String.join(", ", far.subList(0, 3)) + " and " + (far.size() - 3) + " more";
         String scale = largest == 255 ? "scale(1/255)" : "normalize(standard)";
         return java.util.Optional.of(String.format(java.util.Locale.ROOT,
-                "hint: the input '%s' has no preprocessing and %d of its %d features reach beyond +-%.0f (up to %.4g, "
-                        + "feature %d first); training is faster and steadier near the unit range: write 'input %s: %s %s'",
-                spec.inputName(), far, w, FAR, largest, first, spec.inputName(), spec.inputShape(), scale));
+                "hint: the input '%s' has no preprocessing and %d of its %d features reach beyond +-%.0f (up to %.4g: %s); "
+                        + "training is faster and steadier near the unit range: write 'input %s: %s %s'",
+                spec.inputName(), far.size(), w, FAR, largest, which, spec.inputName(), spec.inputShape(), scale));
     }
 
     /** A scaled copy of the data (the same data when there is nothing to scale). */
