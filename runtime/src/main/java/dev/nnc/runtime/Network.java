@@ -67,7 +67,7 @@ public interface Network {
     float[][] parameterGradients();
 
     /**
-     * The outputs of the relu stages of the last {@link #predict}, in the order they are
+     * The outputs of the relu stages of the last {@link #predict} or {@link #evaluate}, in the order they are
      * computed: rows of each stage's width (its buffer's length over {@link #maxBatch()}).
      */
     float[][] reluOutputs();
