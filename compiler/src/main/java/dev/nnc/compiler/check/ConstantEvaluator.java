@@ -51,6 +51,12 @@ final class ConstantEvaluator {
             diagnostics.error(expr.span(), "expected a whole number, got " + Signatures.format(v.getAsDouble()));
             return OptionalDouble.empty();
         }
+        // never clamped: (int) 1e20 would quietly become 2,147,483,647
+        if (v.isPresent() && Math.abs(v.getAsDouble()) > Integer.MAX_VALUE) {
+            diagnostics.error(expr.span(), "expected a whole number of at most 2,147,483,647 in size, got "
+                    + Signatures.format(v.getAsDouble()));
+            return OptionalDouble.empty();
+        }
         return v;
     }
 

@@ -119,6 +119,9 @@ final class LayerChecker {
         return Optional.of(new Layer.Add(left.get(), right.get(), ls == null ? rs : ls, b.span()));
     }
 
+    /** The most elements a Java array holds on HotSpot. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private Optional<Layer> apply(Call call, List<Argument> args, Optional<Layer> in, Span span) {
         Optional<BoundCall> bound = arguments.lookup(Category.LAYER, call.name())
                 .flatMap(s -> arguments.bind(s, args, call.span(), List.of()));
@@ -130,6 +133,14 @@ final class LayerChecker {
             case "dense":
                 if (input.shape() != null && input.shape().size() != 1) {
                     diagnostics.error(span, "dense needs a vector input [n], got " + input.shape());
+                } else if (input.shape() != null) {
+                    long weights = (long) input.shape().get(0) * f.integer("units");
+                    if (weights > MAX_ARRAY) {
+                        diagnostics.error(span, String.format(java.util.Locale.ROOT, "dense(%d) on %s needs %,d weights, "
+                                + "more than a Java array holds (%,d): use fewer units", f.integer("units"), input.shape(),
+                                weights, MAX_ARRAY));
+                        return Optional.empty();
+                    }
                 }
                 return Optional.of(new Layer.Dense(input, f.integer("units"), f.bool("bias"), span));
             case "dropout":

@@ -121,6 +121,9 @@ public final class ModelChecker {
                 targetMember == null ? "" : targetMember.name().text());
         TrainSpec trainSpec = training.train(train);
         var dataSpec = training.data(data);
+        if (!diagnostics.hasErrors() && outputLayer.isPresent() && optimizer.isPresent()) {
+            MemoryCheck.check(outputLayer.get(), optimizer.get(), trainSpec, diagnostics);
+        }
 
         if (diagnostics.hasErrors()) return Optional.empty();
         Target t = target.orElseThrow();

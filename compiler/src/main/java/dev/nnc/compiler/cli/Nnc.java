@@ -23,13 +23,39 @@ public final class Nnc {
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
+    /**
+     * The stack of the thread that compiles: deep expressions and long pipelines recurse in
+     * the parser and the passes, and a 3,000-stage pipeline needs far more than the 1 MB
+     * the JVM's main thread has (a thread's stack is reserved, and only used pages count).
+     */
+    private static final long STACK = 2L << 30;
+
     /** Runs a command with its output and errors going to the given writers. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        int[] status = {3};
+        Thread worker = new Thread(null, () -> status[0] = runHere(out, err, args), "nnc", STACK);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return status[0];
+    }
+
+    private static int runHere(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Nnc());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Nnc::handle);
-        int status = cli.execute(args);
+        int status;
+        try {
+            status = cli.execute(args);
+        } catch (StackOverflowError e) {
+            err.println("error: the program nests too deeply for nnc to follow, even with a " + (STACK >> 20)
+                    + " MB stack; split its expressions into named tensors");
+            status = 1;
+        }
         out.flush();
         err.flush();
         return status;

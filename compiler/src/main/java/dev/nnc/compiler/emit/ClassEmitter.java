@@ -49,7 +49,23 @@ public final class ClassEmitter {
     }
 
     public static byte[] emit(ClassPlan plan) {
-        return new ClassEmitter(plan).emit();
+        try {
+            return new ClassEmitter(plan).emit();
+        } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
+            throw tooLarge(e);
+        }
+    }
+
+    /**
+     * A model beyond what one JVM class can hold (a method's 64 KB of bytecode, a class's
+     * 65,535 constants): the user's to change, so a message, not an internal error.
+     */
+    static dev.nnc.runtime.UserError tooLarge(RuntimeException e) {
+        String what = e instanceof org.objectweb.asm.MethodTooLargeException m
+                ? "its method " + m.getMethodName() + " would need " + m.getCodeSize() + " bytes of bytecode, and the JVM allows 65,535"
+                : "its class would need more than the JVM's 65,535 constants";
+        return new dev.nnc.runtime.UserError("error: this model is too large for nnc's generated code: " + what
+                + "; nnc does not split such methods yet: use fewer layers (a few hundred stages fit)");
     }
 
     private byte[] emit() {
@@ -62,7 +78,8 @@ public final class ClassEmitter {
         String[] interfaces = plan.doublePrecision() ? null : new String[]{NETWORK};
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", interfaces);
         cw.visitSource(owner.substring(owner.lastIndexOf('/') + 1) + ".nn", null);
-        cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "SPEC", "Ljava/lang/String;", null, plan.specJson()).visitEnd();
+        // set in <clinit> from pieces: a constant string holds at most 65,535 bytes, a large model's spec more
+        cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "SPEC", "Ljava/lang/String;", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "maxBatch", "I", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "rng", "L" + RNG + ";", null, null).visitEnd();
         for (String scalar : scalars) cw.visitField(ACC_PRIVATE, scalar, "D", null, null).visitEnd();
@@ -101,6 +118,7 @@ public final class ClassEmitter {
     private void vectorFlag() {
         MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
+        spec(mv);
         org.objectweb.asm.Label off = new org.objectweb.asm.Label();
         org.objectweb.asm.Label missing = new org.objectweb.asm.Label();
         org.objectweb.asm.Label done = new org.objectweb.asm.Label();
@@ -133,6 +151,21 @@ public final class ClassEmitter {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** SPEC = "piece" + "piece" + ...: pieces of 16,384 characters, 49,152 bytes at most in the class file. */
+    private void spec(MethodVisitor mv) {
+        String json = plan.specJson();
+        int piece = 16_384;
+        mv.visitTypeInsn(NEW, "java/lang/StringBuilder");
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "()V", false);
+        for (int from = 0; from < json.length(); from += piece) {
+            mv.visitLdcInsn(json.substring(from, Math.min(json.length(), from + piece)));
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "append", "(Ljava/lang/String;)Ljava/lang/StringBuilder;", false);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "toString", "()Ljava/lang/String;", false);
+        mv.visitFieldInsn(PUTSTATIC, owner, "SPEC", "Ljava/lang/String;");
     }
 
     /** {@code (int maxBatch)}, and {@code (int maxBatch, Owner shared)} for a replica that uses shared's parameters. */

@@ -49,7 +49,11 @@ public final class VectorKernelEmitter {
     }
 
     public static byte[] emit(String helperName, List<VectorMatMul> kernels, List<VectorLoop> loops) {
-        return new VectorKernelEmitter(helperName).emitClass(kernels, loops);
+        try {
+            return new VectorKernelEmitter(helperName).emitClass(kernels, loops);
+        } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
+            throw ClassEmitter.tooLarge(e);
+        }
     }
 
     private byte[] emitClass(List<VectorMatMul> kernels, List<VectorLoop> loops) {

@@ -1,0 +1,71 @@
+package dev.nnc.compiler.check;
+
+import dev.nnc.compiler.ir.Optimizer;
+import dev.nnc.compiler.source.Diagnostics;
+import dev.nnc.runtime.spec.TrainSpec;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Whether training the model fits the JVM's heap, before anything is allocated: its
+ * parameters with their gradients and optimizer state, the gradients of the replicas
+ * that compute the parts of a batch, and the activations of a batch, forward and
+ * backward. Too much is an error at the largest dense layer, with the figures.
+ */
+final class MemoryCheck {
+    /** The heap to hold the model to: the system property {@code nnc.maxHeap} (bytes, for tests) or this JVM's. */
+    static long heap() {
+        return Long.getLong("nnc.maxHeap", Runtime.getRuntime().maxMemory());
+    }
+
+    private long parameters;
+    private long activations;
+    private Layer.Dense largest;
+    private long largestWeights = -1;
+
+    static void check(Layer output, Optimizer optimizer, TrainSpec train, Diagnostics diagnostics) {
+        MemoryCheck m = new MemoryCheck();
+        m.walk(output, Collections.newSetFromMap(new IdentityHashMap<>()));
+        if (m.largest == null) return;
+        long batch = train.batch() == 0 ? 1024 : train.batch();
+        long parts = (batch + 31) / 32;
+        long floats = m.parameters * (2 + optimizer.stateSlots() + parts) + m.activations * batch * 4;
+        long bytes = 4 * floats;
+        if (bytes <= heap()) return;
+        diagnostics.error(m.largest.span(), String.format(Locale.ROOT, "training this model needs about %s (%,d parameters "
+                        + "with their gradients and optimizer state, and the activations of batches of %d), more than this "
+                        + "JVM may use (%s): use fewer units, or give java more memory (-Xmx)",
+                size(bytes), m.parameters, batch, size(heap())));
+    }
+
+    private void walk(Layer layer, Set<Layer> seen) {
+        if (layer == null || !seen.add(layer) || layer.shape() == null) return;
+        activations += layer.shape().stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
+        if (layer instanceof Layer.Dense d) {
+            long weights = (long) d.input().shape().get(0) * d.units();
+            parameters += weights + (d.bias() ? d.units() : 0);
+            if (weights > largestWeights) {
+                largestWeights = weights;
+                largest = d;
+            }
+            walk(d.input(), seen);
+        } else if (layer instanceof Layer.Act a) {
+            walk(a.input(), seen);
+        } else if (layer instanceof Layer.Softmax s) {
+            walk(s.input(), seen);
+        } else if (layer instanceof Layer.Dropout d) {
+            walk(d.input(), seen);
+        } else if (layer instanceof Layer.Add a) {
+            walk(a.left(), seen);
+            walk(a.right(), seen);
+        }
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%.0f MB", bytes / (double) (1L << 20));
+    }
+}
