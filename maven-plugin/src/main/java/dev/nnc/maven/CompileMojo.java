@@ -1,6 +1,7 @@
 package dev.nnc.maven;
 
 import dev.nnc.compiler.Compiler;
+import dev.nnc.compiler.DeepStack;
 import dev.nnc.compiler.ModelBundle;
 import dev.nnc.compiler.source.CompileError;
 import dev.nnc.compiler.source.Diagnostic;
@@ -100,7 +101,8 @@ public class CompileMojo extends AbstractMojo {
 
     private void compile(ModelSource source) throws IOException {
         source.removeOutputs();
-        ModelBundle bundle = ModelBundle.of(Compiler.compile(read(source.file()), source.packageName()), source.weights());
+        ModelBundle bundle = DeepStack.run(() ->
+                ModelBundle.of(Compiler.compile(read(source.file()), source.packageName()), source.weights()));
         source.write(bundle);
         getLog().debug("nnc: " + source.file() + " -> " + bundle.model().typedClassName()
                 + (source.weights() != null ? " with " + source.weights().getFileName() : ""));

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.cli;
 
+import dev.nnc.compiler.DeepStack;
 import dev.nnc.compiler.source.CompileError;
 import dev.nnc.compiler.source.CompilerBug;
 import dev.nnc.compiler.source.Diagnostic;
@@ -23,24 +24,9 @@ public final class Nnc {
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    /**
-     * The stack of the thread that compiles: deep expressions and long pipelines recurse in
-     * the parser and the passes, and a 3,000-stage pipeline needs far more than the 1 MB
-     * the JVM's main thread has (a thread's stack is reserved, and only used pages count).
-     */
-    private static final long STACK = 2L << 30;
-
-    /** Runs a command with its output and errors going to the given writers. */
+    /** Runs a command with its output and errors going to the given writers, on a thread with a deep stack. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        int[] status = {3};
-        Thread worker = new Thread(null, () -> status[0] = runHere(out, err, args), "nnc", STACK);
-        worker.start();
-        try {
-            worker.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return status[0];
+        return DeepStack.run(() -> runHere(out, err, args));
     }
 
     private static int runHere(PrintWriter out, PrintWriter err, String... args) {
@@ -52,7 +38,7 @@ public final class Nnc {
         try {
             status = cli.execute(args);
         } catch (StackOverflowError e) {
-            err.println("error: the program nests too deeply for nnc to follow, even with a " + (STACK >> 20)
+            err.println("error: the program nests too deeply for nnc to follow, even with a " + (DeepStack.BYTES >> 20)
                     + " MB stack; split its expressions into named tensors");
             status = 1;
         }
