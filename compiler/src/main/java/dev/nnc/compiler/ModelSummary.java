@@ -83,6 +83,10 @@ public final class ModelSummary {
         out.append(String.format(Locale.ROOT, "Total params: %,d (%s as float)%n", params, bytes(params * 4)));
         out.append(String.format(Locale.ROOT, "FLOPs per sample: %,d to predict, about %,d to train (forward and backward)%n",
                 flops, 3 * flops));
+        long memory = dev.nnc.compiler.check.MemoryCheck.trainingBytes(model.output(), model.optimizer(), model.train());
+        out.append(String.format(Locale.ROOT, "Memory to train: about %s (this JVM may use %s)%n",
+                dev.nnc.compiler.check.MemoryCheck.size(memory), dev.nnc.compiler.check.MemoryCheck.size(
+                        dev.nnc.compiler.check.MemoryCheck.heap())));
         out.append(line);
         out.append("Loss: ").append(model.loss().sourceName()).append(";  optimizer: ").append(model.optimizer().describe());
         if (model.penalty().active()) out.append(";  penalty: l1 ").append(model.penalty().l1()).append(", l2 ").append(model.penalty().l2());

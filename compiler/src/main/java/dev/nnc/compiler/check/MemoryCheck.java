@@ -15,9 +15,9 @@ import java.util.Set;
  * that compute the parts of a batch, and the activations of a batch, forward and
  * backward. Too much is an error at the largest dense layer, with the figures.
  */
-final class MemoryCheck {
+public final class MemoryCheck {
     /** The heap to hold the model to: the system property {@code nnc.maxHeap} (bytes, for tests) or this JVM's. */
-    static long heap() {
+    public static long heap() {
         return Long.getLong("nnc.maxHeap", Runtime.getRuntime().maxMemory());
     }
 
@@ -26,14 +26,29 @@ final class MemoryCheck {
     private Layer.Dense largest;
     private long largestWeights = -1;
 
+    /** Bytes that training the model needs, about: what {@link #check} holds against the heap, and `nnc summary` shows. */
+    public static long trainingBytes(Layer output, Optimizer optimizer, TrainSpec train) {
+        MemoryCheck m = new MemoryCheck();
+        m.walk(output, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return m.bytes(optimizer, train);
+    }
+
+    private long bytes(Optimizer optimizer, TrainSpec train) {
+        long batch = batch(train);
+        long parts = (batch + 31) / 32;
+        return 4 * (parameters * (2 + optimizer.stateSlots() + parts) + activations * batch * 4);
+    }
+
+    private static long batch(TrainSpec train) {
+        return train.batch() == 0 ? 1024 : train.batch();
+    }
+
     static void check(Layer output, Optimizer optimizer, TrainSpec train, Diagnostics diagnostics) {
         MemoryCheck m = new MemoryCheck();
         m.walk(output, Collections.newSetFromMap(new IdentityHashMap<>()));
         if (m.largest == null) return;
-        long batch = train.batch() == 0 ? 1024 : train.batch();
-        long parts = (batch + 31) / 32;
-        long floats = m.parameters * (2 + optimizer.stateSlots() + parts) + m.activations * batch * 4;
-        long bytes = 4 * floats;
+        long batch = batch(train);
+        long bytes = m.bytes(optimizer, train);
         if (bytes <= heap()) return;
         diagnostics.error(m.largest.span(), String.format(Locale.ROOT, "training this model needs about %s (%,d parameters "
                         + "with their gradients and optimizer state, and the activations of batches of %d), more than this "
@@ -64,7 +79,7 @@ final class MemoryCheck {
         }
     }
 
-    private static String size(long bytes) {
+    public static String size(long bytes) {
         return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%.0f MB", bytes / (double) (1L << 20));
     }

@@ -1,0 +1,61 @@
+package dev.nnc.tests;
+
+import net.jqwik.api.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fuzzer of extremes, beside the mutation fuzzer: huge and tiny numbers, deep
+ * nesting, long pipelines, long and non-ASCII names, NUL bytes and large files through
+ * `nnc check` and `nnc summary`. Whatever comes in, nnc ends with 0 or 1, never 3 and
+ * never a stack trace.
+ */
+class ExtremeProgramsProperties {
+    private static final String TEMPLATE = """
+            model %s {
+                input  x: [%s]
+                target y: class[3]
+                output p = x -> %s -> dense(3) -> softmax
+                loss      cross_entropy(p, y)
+                optimizer sgd(lr = %s)
+                train { epochs %s  batch %s }
+            }
+            """;
+
+    @Property(tries = 40)
+    void extremesEndInAnAnswerOrADiagnostic(@ForAll("programs") String program) throws Exception {
+        Path file = Files.createTempFile("extreme", ".nn");
+        try {
+            Files.writeString(file, program);
+            for (String command : new String[]{"check", "summary"}) {
+                Cli run = Cli.run(command, file.toString());
+                assertFalse(run.hasStackTrace(), run.err());
+                assertFalse((run.out() + run.err()).contains("internal error"), run.err());
+                assertTrue(run.status() == 0 || run.status() == 1, command + " exit " + run.status() + ": " + run.err());
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> programs() {
+        Arbitrary<String> numbers = Arbitraries.of("0", "1", "-1", "3", "2147483647", "2147483648", "1e20", "1e308",
+                "1e-320", "0.5", "99999999999999999999", "1/0", "-0", "4096");
+        Arbitrary<String> names = Arbitraries.of("M", "Model", "X".repeat(10_000), "Modèle", "模型", "M\u0000N", "M_1");
+        Arbitrary<String> stages = Arbitraries.oneOf(
+                numbers.map(n -> "dense(" + n + ")"),
+                Arbitraries.integers().between(1, 600).map(n -> String.join(" -> ", Collections.nCopies(n, "dense(4) -> tanh"))),
+                Arbitraries.integers().between(1, 3000).map(n -> "dense(" + "(".repeat(n) + "4" + ")".repeat(n) + ")"),
+                Arbitraries.integers().between(1, 200).map(n -> "(" + "x + ".repeat(n) + "x) -> dense(4)"),
+                numbers.map(n -> "dropout(" + n + ")"));
+        Arbitrary<String> program = Combinators.combine(names, numbers, stages, numbers, numbers, numbers)
+                .as((name, width, stage, lr, epochs, batch) -> TEMPLATE.formatted(name, width, stage, lr, epochs, batch));
+        return Arbitraries.oneOf(program, program.map(p -> p + "// " + "z".repeat(10 << 20) + "\n"),
+                program.map(p -> p.replace("softmax", "soft\u0000max")));
+    }
+}
