@@ -9,7 +9,6 @@ import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.FeatureScaling;
-import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
