@@ -57,19 +57,8 @@ final class Advice {
     /** Every stage of the output's graph, once. */
     private void stages(Layer layer, Set<Layer> seen) {
         if (layer == null || !seen.add(layer)) return;
-        if (layer instanceof Layer.Act act) {
-            activation(act);
-            stages(act.input(), seen);
-        } else if (layer instanceof Layer.Softmax s) {
-            stages(s.input(), seen);
-        } else if (layer instanceof Layer.Dropout d) {
-            stages(d.input(), seen);
-        } else if (layer instanceof Layer.Dense d) {
-            stages(d.input(), seen);
-        } else if (layer instanceof Layer.Add a) {
-            stages(a.left(), seen);
-            stages(a.right(), seen);
-        }
+        if (layer instanceof Layer.Act act) activation(act);
+        for (Layer input : layer.inputs()) stages(input, seen);
     }
 
     private void activation(Layer.Act act) {

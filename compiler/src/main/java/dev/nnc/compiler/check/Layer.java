@@ -15,6 +15,16 @@ public sealed interface Layer {
 
     Span span();
 
+    /** The layers this one reads: none for the input, two for a sum, else one. */
+    default List<Layer> inputs() {
+        if (this instanceof Dense d) return List.of(d.input());
+        if (this instanceof Act a) return List.of(a.input());
+        if (this instanceof Softmax s) return List.of(s.input());
+        if (this instanceof Dropout d) return List.of(d.input());
+        if (this instanceof Add a) return List.of(a.left(), a.right());
+        return List.of();
+    }
+
     record Input(String name, List<Integer> shape, Span span) implements Layer {}
 
     record Dense(Layer input, int units, boolean bias, Span span) implements Layer {

@@ -66,17 +66,8 @@ public final class MemoryCheck {
                 largestWeights = weights;
                 largest = d;
             }
-            walk(d.input(), seen);
-        } else if (layer instanceof Layer.Act a) {
-            walk(a.input(), seen);
-        } else if (layer instanceof Layer.Softmax s) {
-            walk(s.input(), seen);
-        } else if (layer instanceof Layer.Dropout d) {
-            walk(d.input(), seen);
-        } else if (layer instanceof Layer.Add a) {
-            walk(a.left(), seen);
-            walk(a.right(), seen);
         }
+        for (Layer input : layer.inputs()) walk(input, seen);
     }
 
     public static String size(long bytes) {
