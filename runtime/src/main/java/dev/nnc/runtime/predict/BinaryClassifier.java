@@ -9,8 +9,6 @@ public abstract class BinaryClassifier extends Model<BinaryClassification> {
 
     @Override
     protected final BinaryClassification result(float[] outputs, int offset) {
-        // hinge scores are signed margins; every other binary output is a probability or a 0/1 step
-        double threshold = spec().loss().equals("hinge") ? 0 : 0.5;
-        return new BinaryClassification(outputs[offset], outputs[offset] > threshold);
+        return new BinaryClassification(outputs[offset], outputs[offset] > spec().binaryThreshold());
     }
 }

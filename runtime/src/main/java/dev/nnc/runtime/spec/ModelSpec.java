@@ -52,6 +52,14 @@ public record ModelSpec(
         return targetKind == TargetKind.REAL ? targetShape.stream().reduce(1, (a, b) -> a * b) : 1;
     }
 
+    /**
+     * The output above which a binary target is predicted positive: hinge scores are
+     * signed margins; every other binary output is a probability or a 0/1 step.
+     */
+    public double binaryThreshold() {
+        return loss.equals("hinge") ? 0 : 0.5;
+    }
+
     public boolean isClassification() {
         return targetKind != TargetKind.REAL;
     }

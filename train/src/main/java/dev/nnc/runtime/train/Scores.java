@@ -12,8 +12,7 @@ public final class Scores {
 
     public Scores(ModelSpec spec) {
         this.spec = spec;
-        // hinge scores are signed margins; every other binary output is a probability or a 0/1 step
-        this.threshold = spec.loss().equals("hinge") ? 0 : 0.5;
+        this.threshold = spec.binaryThreshold();
     }
 
     /**
