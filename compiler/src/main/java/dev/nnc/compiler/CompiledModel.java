@@ -30,6 +30,13 @@ public record CompiledModel(String className, byte[] classFile, String typedClas
         return all;
     }
 
+    /** The network's class files and the typed class's, compiled with the JDK's javac. */
+    public Map<String, byte[]> classesWithTypedClass() {
+        Map<String, byte[]> all = classes();
+        all.putAll(typedClass());
+        return all;
+    }
+
     /** The typed class compiled (with the JDK's javac); a {@link dev.nnc.runtime.UserError} when its name cannot name a class. */
     public Map<String, byte[]> typedClass() {
         if (!TypedClassSource.isClassName(spec.name())) {

@@ -32,9 +32,7 @@ public record ModelBundle(CompiledModel model, byte[] weights) {
 
     /** Class files by binary name: the network's, then the typed class compiled by javac. */
     public Map<String, byte[]> classes() {
-        Map<String, byte[]> all = new LinkedHashMap<>(model.classes());
-        all.putAll(model.typedClass());
-        return all;
+        return model.classesWithTypedClass();
     }
 
     /** Other files by path in the jar or classes folder: the bundled weights. */

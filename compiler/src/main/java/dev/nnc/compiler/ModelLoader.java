@@ -21,10 +21,8 @@ public final class ModelLoader extends ClassLoader {
 
     /** The typed class applications use ({@code nnc.models.Iris}), compiled and defined with its network class. */
     public static Class<?> typedClass(CompiledModel compiled) {
-        java.util.Map<String, byte[]> all = new java.util.LinkedHashMap<>(compiled.classes());
-        all.putAll(compiled.typedClass());
         try {
-            return Class.forName(compiled.typedClassName(), true, new ModelLoader(all));
+            return Class.forName(compiled.typedClassName(), true, new ModelLoader(compiled.classesWithTypedClass()));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
