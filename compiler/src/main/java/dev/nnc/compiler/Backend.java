@@ -97,7 +97,6 @@ final class Backend {
         return slices;
     }
 
-    /** {@code prediction}: the weights do not change while these kernels run, so products may use packed weights. */
     /** The buffers of prediction's relu outputs, for the trainer's count of units that never fire. */
     private List<String> reluOutputs(Graph inference, Buffers names) {
         List<String> outputs = new ArrayList<>();
@@ -110,6 +109,7 @@ final class Backend {
         return outputs;
     }
 
+    /** {@code prediction}: the weights do not change while these kernels run, so products may use packed weights. */
     private List<String> lower(String phase, List<Kernel> kernels, Buffers names, boolean prediction) {
         KernelLowering lowering = new KernelLowering(names, vectorKernels, vectorLoops, prediction ? packedWeights : null);
         List<String> calls = new ArrayList<>();

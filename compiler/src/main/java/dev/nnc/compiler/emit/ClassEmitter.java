@@ -1,5 +1,6 @@
 package dev.nnc.compiler.emit;
 
+import dev.nnc.compiler.loop.Buffers;
 import dev.nnc.compiler.loop.Loop;
 import dev.nnc.compiler.loop.UpdateLowering;
 import org.objectweb.asm.ClassWriter;
@@ -102,8 +103,8 @@ public final class ClassEmitter {
         trainStep();
         getter("predictions", plan.inferenceOutput());
         getter("trainingPredictions", plan.trainingOutput());
-        arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(i -> "p" + i).toList());
-        arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(i -> "g" + i).toList());
+        arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::parameter).toList());
+        arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList());
         arrays("reluOutputs", plan.reluOutputs());
         resetOptimizer();
         simple();
