@@ -33,9 +33,8 @@ final class CheckCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 List<Diagnostic> warnings = Frontend.checkWithWarnings(Sources.read(file)).warnings();
-                for (Diagnostic d : warnings) spec.commandLine().getErr().println(d.render());
-                if (werror && !warnings.isEmpty()) status = 1;
-                else spec.commandLine().getOut().println(file + ": ok" + (warnings.isEmpty() ? "" : " (with warnings)"));
+                Warnings.report(warnings, werror, spec.commandLine().getErr());
+                spec.commandLine().getOut().println(file + ": ok" + (warnings.isEmpty() ? "" : " (with warnings)"));
             } catch (CompileError e) {
                 for (Diagnostic d : e.diagnostics()) spec.commandLine().getErr().println(d.render());
                 status = 1;

@@ -19,7 +19,7 @@ final class EvalCommand extends FileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SourceFile source = source();
-        Inference.eval(ModelLoader.load(Compiler.compile(source)), options.weights, options.test, source.directory(),
+        Inference.eval(ModelLoader.load(Compiler.compile(checked(source), false)), options.weights, options.test, source.directory(),
                 options.out, out());
         return 0;
     }

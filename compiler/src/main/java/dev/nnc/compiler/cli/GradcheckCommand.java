@@ -1,7 +1,6 @@
 package dev.nnc.compiler.cli;
 
 import dev.nnc.compiler.Compiler;
-import dev.nnc.compiler.Frontend;
 import dev.nnc.compiler.GradientCheck;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.source.SourceFile;
@@ -35,7 +34,7 @@ final class GradcheckCommand extends FileCommand implements Callable<Integer> {
     public Integer call() {
         if (samples < 1 || entries < 1) throw new UserError("error: --samples and --entries must be at least 1");
         SourceFile source = source();
-        CheckedModel model = Frontend.check(source);
+        CheckedModel model = checked(source);
         PrintWriter out = out();
         Dataset data = random ? null : data(model, source, out);
         GradientCheck.Report report = GradientCheck.run(model, samples, entries, 1, data);

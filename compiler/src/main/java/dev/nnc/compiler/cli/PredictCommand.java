@@ -17,7 +17,7 @@ final class PredictCommand extends FileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Inference.predict(ModelLoader.load(Compiler.compile(source())), options.weights, options.requireInput(),
+        Inference.predict(ModelLoader.load(Compiler.compile(checked(source()), false)), options.weights, options.requireInput(),
                 options.output, out());
         return 0;
     }
