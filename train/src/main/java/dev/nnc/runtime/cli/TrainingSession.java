@@ -89,7 +89,9 @@ public final class TrainingSession {
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
 
-        FeatureScaling.hint(spec, all, DataSources.featureNames(spec, trainSource, dataBase)).ifPresent(hint -> {
+        SourceSpec source = trainSource;
+        Path sourceBase = dataBase;
+        FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, source, sourceBase)).ifPresent(hint -> {
             out.println(hint);
             out.flush();
         });

@@ -55,20 +55,24 @@ public final class FeatureScaling {
      * (large raw values make large gradients and slow, unstable training): which features,
      * how large, and what to write.
      */
-    public static java.util.Optional<String> hint(ModelSpec spec, Dataset train, java.util.List<String> names) {
+    public static java.util.Optional<String> hint(ModelSpec spec, Dataset train,
+                                                  java.util.function.Supplier<java.util.List<String>> featureNames) {
         if (!spec.preprocessing().kind().equals("none") || train.rows() == 0) return java.util.Optional.empty();
         int w = train.inputWidth();
         double largest = 0;
-        java.util.List<String> far = new java.util.ArrayList<>();
+        java.util.List<Integer> far = new java.util.ArrayList<>();
         for (int j = 0; j < w; j++) {
             double m = 0;
             for (int r = 0; r < train.rows(); r++) m = Math.max(m, Math.abs(train.x()[r * w + j]));
-            if (m > FAR) far.add(names.size() == w ? names.get(j) : "feature " + j);
+            if (m > FAR) far.add(j);
             largest = Math.max(largest, m);
         }
         if (far.isEmpty()) return java.util.Optional.empty();
-        String which = far.size() <= 4 ? String.join(", ", far)
-                : String.join(", ", far.subList(0, 3)) + " and " + (far.size() - 3) + " more";
+        // the names cost a read of the file's header: only when there is something to say
+        java.util.List<String> names = featureNames.get();
+        java.util.List<String> farNames = far.stream().map(j -> names.size() == w ? names.get(j) : "feature " + j).toList();
+        String which = far.size() <= 4 ? String.join(", ", farNames)
+                : String.join(", ", farNames.subList(0, 3)) + " and " + (far.size() - 3) + " more";
         String scale = largest == 255 ? "scale(1/255)" : "normalize(standard)";
         return java.util.Optional.of(String.format(java.util.Locale.ROOT,
                 "hint: the input '%s' has no preprocessing and %d of its %d features reach beyond +-%.0f (up to %.4g: %s); "
