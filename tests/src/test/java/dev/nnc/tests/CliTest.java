@@ -47,8 +47,8 @@ class CliTest {
     }
 
     @Test
-    void rawInputsFarFromTheUnitRangeGetAHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path model = java.nio.file.Files.writeString(dir.resolve("raw.nn"), """
+    void rawInputsFarFromTheUnitRangeGetAHint(@TempDir Path dir) throws Exception {
+        Path model = Files.writeString(dir.resolve("raw.nn"), """
                 model Raw {
                     input  image: [784]
                     target kind: class[10]
