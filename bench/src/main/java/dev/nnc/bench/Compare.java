@@ -21,6 +21,12 @@ import java.util.*;
  */
 public final class Compare {
     /** PyTorch's figures on a quiet machine of this kind (../shared/bench/README.md): low, high. */
+    /** ONNX Runtime Java's, from the same page. */
+    private static final Map<String, double[]> ORT_EXPECTED = Map.of(
+            "fashion_infer_one", new double[]{16, 17},
+            "fashion_infer_batch", new double[]{620_000, 734_000},
+            "fashion_cnn_infer_one", new double[]{34, 51},
+            "fashion_cnn_infer_batch", new double[]{46_000, 64_000});
     private static final Map<String, double[]> TORCH_EXPECTED = Map.of(
             "fashion_train_epoch", new double[]{1.1, 1.3},
             "fashion_infer_one", new double[]{33, 87},
@@ -254,12 +260,18 @@ public final class Compare {
         nnc.forEach((w, s) -> { if (!s.note.isEmpty()) System.out.println("nnc " + w + ": " + s.note); });
         torch.forEach((w, s) -> System.out.println("torch " + w + ": " + s.note));
         ort.forEach((w, s) -> System.out.println("ort " + w + ": " + s.note));
-        torch.forEach((w, s) -> {
-            double[] expected = TORCH_EXPECTED.get(w);
+        warnWhenStraying("PyTorch", torch, TORCH_EXPECTED);
+        warnWhenStraying("ONNX Runtime", ort, ORT_EXPECTED);
+    }
+
+    /** A peer's median more than 2x from what ../shared/bench/README.md gives: its figures, and so the ratios, are suspect. */
+    private static void warnWhenStraying(String peer, Map<String, Samples> figures, Map<String, double[]> expectedRanges) {
+        figures.forEach((w, s) -> {
+            double[] expected = expectedRanges.get(w);
             if (expected != null && (s.median() < expected[0] / 2 || s.median() > expected[1] * 2)) {
-                System.out.printf(Locale.ROOT, "WARNING: PyTorch's %s (%.4g) is more than 2x from the %.4g-%.4g that "
+                System.out.printf(Locale.ROOT, "WARNING: %s's %s (%.4g) is more than 2x from the %.4g-%.4g that "
                         + "../shared/bench/README.md gives for this machine: something else was running; measure again%n",
-                        w, s.median(), expected[0], expected[1]);
+                        peer, w, s.median(), expected[0], expected[1]);
             }
         });
     }
