@@ -21,17 +21,17 @@ import java.util.*;
  */
 public final class Compare {
     /** PyTorch's figures on a quiet machine of this kind (../shared/bench/README.md): low, high. */
+    private static final Map<String, double[]> TORCH_EXPECTED = Map.of(
+            "fashion_train_epoch", new double[]{1.1, 1.3},
+            "fashion_infer_one", new double[]{33, 87},
+            "fashion_infer_batch", new double[]{250_000, 320_000},
+            "small_train_step", new double[]{95, 180});
     /** ONNX Runtime Java's, from the same page. */
     private static final Map<String, double[]> ORT_EXPECTED = Map.of(
             "fashion_infer_one", new double[]{16, 17},
             "fashion_infer_batch", new double[]{620_000, 734_000},
             "fashion_cnn_infer_one", new double[]{34, 51},
             "fashion_cnn_infer_batch", new double[]{46_000, 64_000});
-    private static final Map<String, double[]> TORCH_EXPECTED = Map.of(
-            "fashion_train_epoch", new double[]{1.1, 1.3},
-            "fashion_infer_one", new double[]{33, 87},
-            "fashion_infer_batch", new double[]{250_000, 320_000},
-            "small_train_step", new double[]{95, 180});
     /** FLOPs per unit of each workload's figure (per epoch, per sample, per step). */
     private static final Map<String, Double> FLOPS = Map.of(
             "fashion_train_epoch", NncWorkloads.TRAINING_FLOPS * 60_000,
