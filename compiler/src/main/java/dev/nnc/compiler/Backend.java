@@ -120,6 +120,7 @@ final class Backend {
             descriptions.add(name + ": " + k.describe());
             calls.add(name);
         }
+        for (Loop.Scratch s : lowering.scratch()) buffers.putIfAbsent(s.name(), new ClassPlan.Buffer(s.name(), s.batched(), s.size()));
         return calls;
     }
 

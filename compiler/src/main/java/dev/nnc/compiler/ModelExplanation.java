@@ -66,6 +66,14 @@ public final class ModelExplanation {
             case "dropout" -> "while training, sets each value to 0 at random and scales the others up to keep the sum; "
                     + "while predicting, passes them all.";
             case "add" -> "adds the two tensors element by element (a skip connection).";
+            case "conv2d" -> String.format(Locale.ROOT, "%d filters slide over the image; at each place, each filter adds up the "
+                    + "pixels of its window in every channel, each times its own weight, plus a bias, giving one channel of "
+                    + "the output per filter: %,d parameters, shared by every place.", row.shape().get(2), row.parameters());
+            case "pooling" -> row.name().startsWith("maxpool") ? "keeps the largest value of each window, per channel: "
+                    + "a smaller image that moves less when the input shifts a little."
+                    : row.name().startsWith("global") ? "the mean of each channel over the whole image."
+                    : "keeps the mean of each window, per channel: a smaller image.";
+            case "flatten" -> "the image as one vector of " + width + " numbers, channel by channel, for the dense layers.";
             default -> activation(row.name(), width);
         };
     }

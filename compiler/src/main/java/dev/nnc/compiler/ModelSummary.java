@@ -2,6 +2,7 @@ package dev.nnc.compiler;
 
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.check.Layer;
+import dev.nnc.compiler.ir.Window;
 
 import java.util.*;
 
@@ -16,6 +17,7 @@ public final class ModelSummary {
     private final List<Row> rows = new ArrayList<>();
     private final Map<Layer, String> names = new IdentityHashMap<>();
     private int dense;
+    private int conv;
 
     private ModelSummary() {}
 
@@ -35,8 +37,24 @@ public final class ModelSummary {
             visit(d.input());
             int in = d.input().shape().get(0);
             name = "dense_" + (++dense);
-            long params = (long) in * d.units() + (d.bias() ? d.units() : 0);
-            rows.add(new Row(name, "dense", d.shape(), params, 2L * in * d.units() + (d.bias() ? d.units() : 0)));
+            rows.add(new Row(name, "dense", d.shape(), d.parameters(), 2L * in * d.units() + (d.bias() ? d.units() : 0)));
+        } else if (layer instanceof Layer.Conv2d c) {
+            visit(c.input());
+            name = "conv2d_" + (++conv);
+            Window w = c.window();
+            long outputs = size(c.shape());
+            long window = (long) w.kernelHeight() * w.kernelWidth() * w.channels();
+            rows.add(new Row(name, "conv2d", c.shape(), c.parameters(), outputs * (2 * window + (c.bias() ? 1 : 0))));
+        } else if (layer instanceof Layer.Pool p) {
+            visit(p.input());
+            Window w = p.window();
+            name = p.global() ? "global_avgpool" : (p.max() ? "maxpool(" : "avgpool(") + w.kernelHeight()
+                    + (w.stride() == w.kernelHeight() ? "" : ", stride = " + w.stride()) + ")";
+            rows.add(new Row(name, "pooling", p.shape(), 0, size(p.shape()) * w.kernelHeight() * w.kernelWidth()));
+        } else if (layer instanceof Layer.Flatten f) {
+            visit(f.input());
+            name = "flatten";
+            rows.add(new Row(name, "flatten", f.shape(), 0, 0));
         } else if (layer instanceof Layer.Act a) {
             visit(a.input());
             name = a.activation().sourceName();

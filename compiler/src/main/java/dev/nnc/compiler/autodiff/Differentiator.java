@@ -31,6 +31,16 @@ public final class Differentiator {
                 Op.Act a = (Op.Act) n.op();
                 return new Node[]{g.add(new Op.Mul(), dy, g.add(new Op.ActDerivative(a.activation(), a.alpha()), n))};
             }),
+            Map.entry(Op.Conv2d.class, Differentiator::conv2d),
+            Map.entry(Op.Pool.class, (n, dy, g) -> {
+                Op.Pool p = (Op.Pool) n.op();
+                Op.PoolGrad grad = new Op.PoolGrad(p.window(), p.max());
+                return new Node[]{p.max() ? g.add(grad, n.input(0), n, dy) : g.add(grad, dy)};
+            }),
+            Map.entry(Op.ChannelsFirst.class, (n, dy, g) -> {
+                Op.ChannelsFirst t = (Op.ChannelsFirst) n.op();
+                return new Node[]{g.add(new Op.ChannelsLast(t.pixels(), t.channels()), dy)};
+            }),
             Map.entry(Op.Softmax.class, (n, dy, g) -> new Node[]{g.add(new Op.SoftmaxGrad(), n, dy)}),
             // The loss is the root: its upstream gradient is 1
             Map.entry(Op.LossValue.class, (n, dy, g) -> new Node[]{
@@ -55,6 +65,14 @@ public final class Differentiator {
         Node db = m.transposeB() ? g.add(new Op.MatMul(true, m.transposeA()), dc, a)
                 : g.add(new Op.MatMul(!m.transposeA(), false), a, dc);
         return new Node[]{da, db};
+    }
+
+    /** y = x * w + b: dx spreads dy back through the filters, dw correlates x with dy, db sums dy per filter. */
+    private static Node[] conv2d(Node n, Node dy, Graph.Builder g) {
+        Op.Conv2d c = (Op.Conv2d) n.op();
+        Node dx = g.add(new Op.Conv2dInputGrad(c.window(), c.filters()), dy, n.input(1));
+        Node dw = g.add(new Op.Conv2dWeightGrad(c.window(), c.filters()), n.input(0), dy);
+        return c.bias() ? new Node[]{dx, dw, g.add(new Op.ChannelSum(c.filters()), dy)} : new Node[]{dx, dw};
     }
 
     public static Graph differentiate(Graph forward) {

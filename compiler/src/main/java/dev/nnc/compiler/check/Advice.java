@@ -82,7 +82,11 @@ final class Advice {
             return a.activation() != Activation.RELU && a.activation() != Activation.SIGMOID
                     && a.activation() != Activation.SOFTPLUS && a.activation() != Activation.STEP;
         }
-        return !(layer instanceof Layer.Dropout d) || canBeNegative(d.input());
+        // dropout, pooling and flatten keep the sign of what they read
+        if (layer instanceof Layer.Dropout || layer instanceof Layer.Pool || layer instanceof Layer.Flatten) {
+            return canBeNegative(layer.inputs().get(0));
+        }
+        return true;
     }
 
     private static boolean isSigmoid(Layer layer) {
@@ -95,6 +99,9 @@ final class Advice {
         if (last instanceof Layer.Act a) return a.activation().sourceName();
         if (last instanceof Layer.Dropout) return "dropout";
         if (last instanceof Layer.Add) return "a sum";
+        if (last instanceof Layer.Conv2d c) return "conv2d(" + c.filters() + ")";
+        if (last instanceof Layer.Pool p) return p.global() ? "global_avgpool" : p.max() ? "maxpool" : "avgpool";
+        if (last instanceof Layer.Flatten) return "flatten";
         if (last instanceof Layer.Input i) return "the input '" + i.name() + "'";
         return "softmax";
     }

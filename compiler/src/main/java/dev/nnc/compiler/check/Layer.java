@@ -1,6 +1,7 @@
 package dev.nnc.compiler.check;
 
 import dev.nnc.compiler.ir.Activation;
+import dev.nnc.compiler.ir.Window;
 import dev.nnc.compiler.source.Span;
 
 import java.util.List;
@@ -22,7 +23,20 @@ public sealed interface Layer {
         if (this instanceof Softmax s) return List.of(s.input());
         if (this instanceof Dropout d) return List.of(d.input());
         if (this instanceof Add a) return List.of(a.left(), a.right());
+        if (this instanceof Conv2d c) return List.of(c.input());
+        if (this instanceof Pool p) return List.of(p.input());
+        if (this instanceof Flatten f) return List.of(f.input());
         return List.of();
+    }
+
+    /** The numbers this layer trains (its weights and biases), as PyTorch counts them. */
+    default long parameters() {
+        if (this instanceof Dense d) return (long) d.input().shape().get(0) * d.units() + (d.bias() ? d.units() : 0);
+        if (this instanceof Conv2d c) {
+            Window w = c.window();
+            return (long) c.filters() * w.channels() * w.kernelHeight() * w.kernelWidth() + (c.bias() ? c.filters() : 0);
+        }
+        return 0;
     }
 
     record Input(String name, List<Integer> shape, Span span) implements Layer {}
@@ -53,4 +67,25 @@ public sealed interface Layer {
     }
 
     record Add(Layer left, Layer right, List<Integer> shape, Span span) implements Layer {}
+
+    /** {@code filters} kernels over an image, each window times a [kh, kw, channels] kernel, plus a bias per filter. */
+    record Conv2d(Layer input, int filters, Window window, boolean bias, Span span) implements Layer {
+        public List<Integer> shape() {
+            return List.of(window.outHeight(), window.outWidth(), filters);
+        }
+    }
+
+    /** The maximum or the mean of each window, per channel; {@code global_avgpool} is the mean of the whole image, [channels]. */
+    record Pool(Layer input, boolean max, Window window, boolean global, Span span) implements Layer {
+        public List<Integer> shape() {
+            return global ? List.of(window.channels()) : List.of(window.outHeight(), window.outWidth(), window.channels());
+        }
+    }
+
+    /** An image as a vector, channel by channel as PyTorch flattens, so dense weights mean the same in both. */
+    record Flatten(Layer input, Span span) implements Layer {
+        public List<Integer> shape() {
+            return List.of(input.shape().stream().reduce(1, (a, b) -> a * b));
+        }
+    }
 }

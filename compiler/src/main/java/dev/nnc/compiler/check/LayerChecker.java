@@ -2,6 +2,7 @@ package dev.nnc.compiler.check;
 
 import dev.nnc.compiler.check.Signatures.Category;
 import dev.nnc.compiler.ir.Activation;
+import dev.nnc.compiler.ir.Window;
 import dev.nnc.compiler.source.Diagnostics;
 import dev.nnc.compiler.source.Span;
 import dev.nnc.compiler.source.Suggestions;
@@ -131,7 +132,10 @@ final class LayerChecker {
         String name = f.name();
         switch (name) {
             case "dense":
-                if (input.shape() != null && input.shape().size() != 1) {
+                if (input.shape() != null && input.shape().size() == 3) {
+                    diagnostics.error(span, "dense needs a vector input [n], got the image " + input.shape()
+                            + "; write '-> flatten -> dense(" + f.integer("units") + ")'");
+                } else if (input.shape() != null && input.shape().size() != 1) {
                     diagnostics.error(span, "dense needs a vector input [n], got " + input.shape());
                 } else if (input.shape() != null) {
                     long weights = (long) input.shape().get(0) * f.integer("units");
@@ -149,10 +153,52 @@ final class LayerChecker {
                 return Optional.of(new Layer.Softmax(input, span));
             case "linear":
                 return Optional.of(input);
+            case "conv2d", "maxpool", "avgpool", "global_avgpool":
+                return image(f, input, span);
+            case "flatten":
+                return input.shape() != null && input.shape().size() > 1 ? Optional.of(new Layer.Flatten(input, span))
+                        : Optional.of(input);
             default:
                 Activation activation = Activation.named(name).orElseThrow();
                 double alpha = f.values().containsKey("alpha") ? f.number("alpha") : 0;
                 return Optional.of(new Layer.Act(activation, alpha, input, span));
         }
+    }
+
+    /** The layers that slide a window over an image [height, width, channels]. */
+    private Optional<Layer> image(BoundCall f, Layer input, Span span) {
+        String name = f.name();
+        List<Integer> shape = input.shape();
+        if (shape == null) return Optional.empty();
+        if (shape.size() != 3) {
+            diagnostics.error(span, name + " needs an image [height, width, channels], got " + shape
+                    + (shape.size() == 1 ? "; declare the input with its three dimensions, e.g. [28, 28, 1] for 784 grey pixels" : ""));
+            return Optional.empty();
+        }
+        if (name.equals("global_avgpool")) {
+            Window whole = Window.valid(shape.get(0), shape.get(1), shape.get(2), shape.get(0), shape.get(1), 1);
+            return Optional.of(new Layer.Pool(input, false, whole, true, span));
+        }
+        boolean conv = name.equals("conv2d");
+        int size = f.integer(conv ? "kernel" : "size");
+        int stride = f.integer("stride") == 0 ? size : f.integer("stride");
+        boolean same = conv && f.string("padding").equals("same");
+        if (!same && (size > shape.get(0) || size > shape.get(1))) {
+            diagnostics.error(span, String.format("%s %s %d is larger than its %dx%d input%s", name, conv ? "kernel" : "window",
+                    size, shape.get(0), shape.get(1), conv ? "; use a smaller kernel or padding = same" : "; use a smaller size"));
+            return Optional.empty();
+        }
+        Window window = Window.over(shape, size, stride, same);
+        if (!conv) return Optional.of(new Layer.Pool(input, name.equals("maxpool"), window, false, span));
+        int filters = f.integer("filters");
+        long outputs = (long) window.outHeight() * window.outWidth() * filters;
+        long weights = (long) filters * size * size * shape.get(2);
+        if (outputs > MAX_ARRAY || weights > MAX_ARRAY) {
+            diagnostics.error(span, String.format(java.util.Locale.ROOT, "conv2d(%d) on %s needs %,d %s per sample, "
+                    + "more than a Java array holds (%,d): use fewer filters or a smaller image", filters, shape,
+                    Math.max(outputs, weights), outputs > weights ? "outputs" : "weights", MAX_ARRAY));
+            return Optional.empty();
+        }
+        return Optional.of(new Layer.Conv2d(input, filters, window, f.bool("bias"), span));
     }
 }

@@ -23,7 +23,7 @@ public final class MemoryCheck {
 
     private long parameters;
     private long activations;
-    private Layer.Dense largest;
+    private Layer largest;
     private long largestWeights = -1;
 
     /** Bytes that training the model needs, about: what {@link #check} holds against the heap, and `nnc summary` shows. */
@@ -59,13 +59,11 @@ public final class MemoryCheck {
     private void walk(Layer layer, Set<Layer> seen) {
         if (layer == null || !seen.add(layer) || layer.shape() == null) return;
         activations += layer.shape().stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
-        if (layer instanceof Layer.Dense d) {
-            long weights = (long) d.input().shape().get(0) * d.units();
-            parameters += weights + (d.bias() ? d.units() : 0);
-            if (weights > largestWeights) {
-                largestWeights = weights;
-                largest = d;
-            }
+        long weights = layer.parameters();
+        parameters += weights;
+        if (weights > 0 && weights > largestWeights) {
+            largestWeights = weights;
+            largest = layer;
         }
         for (Layer input : layer.inputs()) walk(input, seen);
     }

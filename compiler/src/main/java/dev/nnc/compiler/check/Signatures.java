@@ -106,6 +106,14 @@ public final class Signatures {
         // Layers take their input tensor as an implicit first argument (a -> f(args)).
         define(Category.LAYER, "dense", integer("units").atLeast(1), Param.of("bias", Type.BOOL).def(true));
         define(Category.LAYER, "dropout", num("p").atLeast(0).below(1));
+        define(Category.LAYER, "conv2d", integer("filters").atLeast(1), integer("kernel").atLeast(1),
+                integer("stride").def(1.0).atLeast(1), Param.of("padding", Type.SYMBOL).def("valid").oneOf("valid", "same"),
+                Param.of("bias", Type.BOOL).def(true));
+        // a stride of 0 (the default) is the window's size
+        define(Category.LAYER, "maxpool", integer("size").atLeast(1), integer("stride").def(0.0).atLeast(1));
+        define(Category.LAYER, "avgpool", integer("size").atLeast(1), integer("stride").def(0.0).atLeast(1));
+        define(Category.LAYER, "global_avgpool");
+        define(Category.LAYER, "flatten");
         for (String activation : List.of("relu", "tanh", "sigmoid", "softmax", "softplus", "step", "linear")) {
             define(Category.LAYER, activation);
         }

@@ -22,7 +22,8 @@ public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
     private static final String RNG = "dev/nnc/runtime/Rng";
     /** The runtime's packed matrix product of prediction (loaded only with the Vector API). */
-    static final String GEMM = "dev/nnc/runtime/vector/Gemm";
+    static final String VECTOR_PACKAGE = "dev/nnc/runtime/vector/";
+    static final String GEMM = VECTOR_PACKAGE + "Gemm";
     /** Whether the Vector API is there: decided once, when the class is initialised. */
     static final String VECTOR_FLAG = "VECTOR";
     /** The double fields kernels read and write by name: see {@link #scalars()}. */

@@ -72,6 +72,9 @@ final class LoopEmitter {
                 arraysOf(List.of(product.fallback()), out);
             } else if (s instanceof VectorLoopCall call) {
                 out.addAll(call.loop().arrays());
+            } else if (s instanceof RuntimeCall call) {
+                call.arrays().stream().filter(Objects::nonNull).forEach(out::add);
+                arraysOf(call.fallback(), out);
             } else if (s instanceof Choose choose) {
                 arraysOf(choose.vector(), out);
                 arraysOf(choose.scalar(), out);
@@ -133,6 +136,8 @@ final class LoopEmitter {
             vectorLoop(call);
         } else if (s instanceof PackedProduct product) {
             packedProduct(product);
+        } else if (s instanceof RuntimeCall call) {
+            runtimeCall(call);
         } else if (s instanceof Choose choose) {
             Label scalar
  = new Label();
@@ -163,6 +168,31 @@ final class LoopEmitter {
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(fallback);
         statement(product.fallback());
+        mv.visitLabel(done);
+    }
+
+    /** {@code if (VECTOR && Gemm.available()) owner.method(...); else fallback}. */
+    private void runtimeCall(RuntimeCall call) {
+        Label fallback = new Label();
+        Label done = new Label();
+        mv.visitFieldInsn(GETSTATIC, owner, ClassEmitter.VECTOR_FLAG, "Z");
+        mv.visitJumpInsn(IFEQ, fallback);
+        mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.GEMM, "available", "()Z", false);
+        mv.visitJumpInsn(IFEQ, fallback);
+        StringBuilder descriptor = new StringBuilder("(");
+        for (String array : call.arrays()) {
+            if (array == null) mv.visitInsn(ACONST_NULL);
+            else mv.visitVarInsn(ALOAD, array(array));
+            descriptor.append("[F");
+        }
+        for (Index i : call.ints()) {
+            index(i);
+            descriptor.append('I');
+        }
+        mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.VECTOR_PACKAGE + call.owner(), call.method(), descriptor.append(")V").toString(), false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(fallback);
+        call.fallback().forEach(this::statement);
         mv.visitLabel(done);
     }
 
@@ -273,6 +303,14 @@ final class LoopEmitter {
             index(m.left());
             index(m.right());
             mv.visitInsn(IMUL);
+        } else if (i instanceof IMin m) {
+            index(m.left());
+            index(m.right());
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+        } else if (i instanceof IMax m) {
+            index(m.left());
+            index(m.right());
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(II)I", false);
         }
     }
 

@@ -146,6 +146,12 @@ public final class Fusion {
         if (op instanceof Op.MatMul m) return m.transposeA() ? "matmul_tn" : m.transposeB() ? "matmul" : "matmul_nn";
         if (op instanceof Op.LossValue l) return l.loss().sourceName();
         if (op instanceof Op.LossGrad l) return l.loss().sourceName() + "'";
+        if (op instanceof Op.Pool p) return p.max() ? "maxpool" : "avgpool";
+        if (op instanceof Op.PoolGrad p) return p.max() ? "maxpool'" : "avgpool'";
+        if (op instanceof Op.ChannelsFirst) return "flatten";
+        if (op instanceof Op.ChannelsLast) return "flatten'";
+        if (op instanceof Op.Conv2dInputGrad) return "conv2d'(input)";
+        if (op instanceof Op.Conv2dWeightGrad) return "conv2d'(filters)";
         String simple = op.getClass().getSimpleName();
         return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
     }

@@ -5,7 +5,10 @@ import dev.nnc.compiler.check.Layer;
 import dev.nnc.runtime.spec.ModelSpec.Init;
 import dev.nnc.runtime.spec.ModelSpec.TargetKind;
 
+import dev.nnc.compiler.source.CompilerBug;
+
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,7 @@ public final class Lowering {
     private final Map<Layer, Activation> followedBy = new IdentityHashMap<>();
     private int denseCount;
     private int dropoutCount;
+    private int convCount;
 
     private Lowering(CheckedModel model, boolean training) {
         this.model = model;
@@ -53,15 +57,8 @@ public final class Lowering {
         if (layer instanceof Layer.Act a) {
             followedBy.put(a.input(), a.activation());
             findActivations(a.input());
-        } else if (layer instanceof Layer.Dense d) {
-            findActivations(d.input());
-        } else if (layer instanceof Layer.Softmax s) {
-            findActivations(s.input());
-        } else if (layer instanceof Layer.Dropout d) {
-            findActivations(d.input());
-        } else if (layer instanceof Layer.Add a) {
-            findActivations(a.left());
-            findActivations(a.right());
+        } else {
+            layer.inputs().forEach(this::findActivations);
         }
     }
 
@@ -82,22 +79,45 @@ public final class Lowering {
         } else if (layer instanceof Layer.Add a) {
             Node left = lower(a.left());
             node = graph.add(new Op.Add(), left, lower(a.right()));
+        } else if (layer instanceof Layer.Conv2d c) {
+            node = conv2d(c, lower(c.input()));
+        } else if (layer instanceof Layer.Pool p) {
+            node = graph.add(new Op.Pool(p.window(), p.max()), lower(p.input()));
+        } else if (layer instanceof Layer.Flatten f) {
+            List<Integer> image = f.input().shape();
+            node = graph.add(new Op.ChannelsFirst(image.get(0) * image.get(1), image.get(2)), lower(f.input()));
         } else {
-            throw new IllegalStateException("unlowered layer " + layer);
+            throw new CompilerBug("unlowered layer " + layer);
         }
         lowered.put(layer, node);
         return node;
     }
 
+    /** Filters in PyTorch's layout [filters, channels, kh, kw], so weights files mean the same in both. */
+    private Node conv2d(Layer.Conv2d c, Node in) {
+        String name = "conv2d_" + (++convCount);
+        Window w = c.window();
+        int fanIn = w.channels() * w.kernelHeight() * w.kernelWidth();
+        int fanOut = c.filters() * w.kernelHeight() * w.kernelWidth();
+        Node filters = graph.add(new Op.Parameter(name + ".weight", List.of(c.filters(), w.channels(), w.kernelHeight(),
+                w.kernelWidth()), init(c), fanIn, fanOut, true));
+        if (!c.bias()) return graph.add(new Op.Conv2d(w, c.filters(), false), in, filters);
+        Node b = graph.add(new Op.Parameter(name + ".bias", List.of(c.filters()), Init.ZEROS, fanIn, fanOut, false));
+        return graph.add(new Op.Conv2d(w, c.filters(), true), in, filters, b);
+    }
+
+    private Init init(Layer layer) {
+        Activation next = followedBy.get(layer);
+        return next != null && next.rectifier() ? Init.HE_UNIFORM : Init.GLOROT_UNIFORM;
+    }
+
     private Node dense(Layer.Dense d, Node in) {
         String name = "dense_" + (++denseCount);
         int fanIn = in.shape().size();
-        Activation next = followedBy.get(d);
-        Init init = next != null && next.rectifier() ? Init.HE_UNIFORM : Init.GLOROT_UNIFORM;
-        Node w = graph.add(new Op.Parameter(name + ".weight", java.util.List.of(d.units(), fanIn), init, fanIn, d.units(), true));
+        Node w = graph.add(new Op.Parameter(name + ".weight", List.of(d.units(), fanIn), init(d), fanIn, d.units(), true));
         Node z = graph.add(new Op.MatMul(false, true), in, w);
         if (!d.bias()) return z;
-        Node b = graph.add(new Op.Parameter(name + ".bias", java.util.List.of(d.units()), Init.ZEROS, fanIn, d.units(), false));
+        Node b = graph.add(new Op.Parameter(name + ".bias", List.of(d.units()), Init.ZEROS, fanIn, d.units(), false));
         return graph.add(new Op.BiasAdd(), z, b);
     }
 }

@@ -134,7 +134,96 @@ public sealed interface Op {
         public Shape shape(List<Shape> in) { return Shape.SCALAR; }
     }
 
+    // ---- images: each row is [height, width, channels], channels last ----
+
+    /**
+     * The convolution of each row's image with the filters w ([filters, channels, kh, kw],
+     * PyTorch's layout), plus b ([filters]) when there is a bias: rows of [oh, ow, filters].
+     */
+    record Conv2d(Window window, int filters, boolean bias) implements Op {
+        public int arity() { return bias ? 3 : 2; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).batched() && in.get(0).size() == window.inputSize(), "conv2d input " + in.get(0) + " for " + window);
+            check(in.get(1).equals(Shape.fixed(filters, window.channels(), window.kernelHeight(), window.kernelWidth())),
+                    "conv2d filters " + in.get(1));
+            check(!bias || in.get(2).equals(Shape.fixed(filters)), "conv2d bias " + in);
+            return Shape.batch(window.outPixels() * filters);
+        }
+    }
+
+    /** The maximum or the mean of each window of each channel: rows of [oh, ow, channels]. */
+    record Pool(Window window, boolean max) implements Op {
+        public int arity() { return 1; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).batched() && in.get(0).size() == window.inputSize(), "pool input " + in.get(0) + " for " + window);
+            return Shape.batch(window.outPixels() * window.channels());
+        }
+    }
+
+    /** Rows of [pixels, channels] as [channels, pixels]: flatten in PyTorch's order. */
+    record ChannelsFirst(int pixels, int channels) implements Op {
+        public int arity() { return 1; }
+        public Shape shape(List<Shape> in) { return transposed(in, pixels, channels); }
+    }
+
     // ---- backward ----
+
+    /** Rows of [channels, pixels] back to [pixels, channels]: the gradient through a flatten. */
+    record ChannelsLast(int pixels, int channels) implements Op {
+        public int arity() { return 1; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return transposed(in, pixels, channels); }
+    }
+
+    /** d loss / d input of a convolution, from (dy, w): each output's gradient spread back over its window. */
+    record Conv2dInputGrad(Window window, int filters) implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).size() == window.outPixels() * filters, "conv2d output gradient " + in.get(0));
+            return Shape.batch(window.inputSize());
+        }
+    }
+
+    /** d loss / d filters of a convolution, from (x, dy), summed over the batch: [filters, channels, kh, kw]. */
+    record Conv2dWeightGrad(Window window, int filters) implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).size() == window.inputSize() && in.get(1).size() == window.outPixels() * filters,
+                    "conv2d weight gradient operands " + in);
+            return Shape.fixed(filters, window.channels(), window.kernelHeight(), window.kernelWidth());
+        }
+    }
+
+    /** The sum over the batch and every pixel of rows of [pixels, channels]: a convolution's bias gradient. */
+    record ChannelSum(int channels) implements Op {
+        public int arity() { return 1; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).batched() && in.get(0).size() % channels == 0, "channel sum of " + in.get(0));
+            return Shape.fixed(channels);
+        }
+    }
+
+    /**
+     * The gradient through a pool, from (x, y, dy) for the maximum (each window's gradient
+     * to its first maximal element, as PyTorch does) or from (dy) for the mean.
+     */
+    record PoolGrad(Window window, boolean max) implements Op {
+        public int arity() { return max ? 3 : 1; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(in.size() - 1).size() == window.outPixels() * window.channels(), "pool gradient " + in);
+            return Shape.batch(window.inputSize());
+        }
+    }
 
     /** f'(x) of an activation, written in terms of its output y = f(x). */
     record ActDerivative(Activation activation, double alpha) implements Op {
@@ -192,6 +281,11 @@ public sealed interface Op {
         public boolean elementwise() { return true; }
         public boolean differentiable() { return false; }
         public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
+    private static Shape transposed(List<Shape> in, int pixels, int channels) {
+        check(in.get(0).batched() && in.get(0).size() == pixels * channels, "transpose of " + in.get(0));
+        return in.get(0);
     }
 
     private static Shape same(List<Shape> in) {

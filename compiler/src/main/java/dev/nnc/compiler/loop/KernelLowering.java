@@ -24,6 +24,8 @@ public final class KernelLowering {
     private final List<VectorMatMul> vectorKernels;
     private final List<VectorLoop> vectorLoops;
     private final Map<String, PackedWeight> packedWeights;
+    private final List<Scratch> scratch = new ArrayList<>();
+    private final ImageLowering images;
 
     /**
      * {@code vectorKernels} and {@code vectorLoops}: where to add the Vector API products
@@ -37,6 +39,12 @@ public final class KernelLowering {
         this.vectorKernels = vectorKernels;
         this.vectorLoops = vectorLoops;
         this.packedWeights = packedWeights;
+        this.images = new ImageLowering(buffers, vectorKernels == null ? null : scratch);
+    }
+
+    /** The work arrays the runtime kernels of the kernels lowered so far need. */
+    public List<Scratch> scratch() {
+        return List.copyOf(scratch);
     }
 
     /** The loop nest of a kernel; {@code name} is the method it becomes. */
@@ -54,6 +62,7 @@ public final class KernelLowering {
         }
         if (kernel instanceof Kernel.Update) throw new CompilerBug("an update kernel is lowered a slice at a time: " + name);
         if (kernel instanceof Kernel.SoftmaxCrossEntropy s) return softmaxCrossEntropy(s);
+        if (ImageLowering.handles(kernel.output().op())) return images.lower(kernel.output(), name);
         return vectorized(reduction(kernel.output()), name);
     }
 

@@ -24,6 +24,10 @@ public final class Loop {
 
     public record IMul(Index left, Index right) implements Index {}
 
+    public record IMin(Index left, Index right) implements Index {}
+
+    public record IMax(Index left, Index right) implements Index {}
+
     public static final IVar ROWS = new IVar("n");
 
     public static Index c(int v) {
@@ -129,6 +133,16 @@ public final class Loop {
      * goes to {@code result} unless that is null.
      */
     public record VectorLoopCall(VectorLoop loop, String result) implements Stmt {}
+
+    /**
+     * {@code owner.method(arrays..., ints...)}: an image kernel of the runtime (the class
+     * {@code owner} of {@code dev.nnc.runtime.vector}) when it runs on this machine
+     * (512-bit vectors), else {@code fallback}. A null array name passes null.
+     */
+    public record RuntimeCall(String owner, String method, List<String> arrays, List<Index> ints, List<Stmt> fallback) implements Stmt {}
+
+    /** A work array of a runtime kernel: {@code size} floats, per row of the batch when {@code batched}. */
+    public record Scratch(String name, boolean batched, int size) {}
 
     /** The vector statements when the Vector API is available at run time, else the scalar ones. */
     public record Choose(List<Stmt> vector, List<Stmt> scalar) implements Stmt {}

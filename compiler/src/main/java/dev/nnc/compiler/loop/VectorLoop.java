@@ -82,6 +82,8 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
             if (i instanceof IVar v) return v.name().equals(var);
             if (i instanceof IAdd a) return mentions(a.left(), var) || mentions(a.right(), var);
             if (i instanceof IMul m) return mentions(m.left(), var) || mentions(m.right(), var);
+            if (i instanceof IMin m) return mentions(m.left(), var) || mentions(m.right(), var);
+            if (i instanceof IMax m) return mentions(m.left(), var) || mentions(m.right(), var);
             return false;
         }
 

@@ -1,0 +1,247 @@
+package dev.nnc.compiler.loop;
+
+import dev.nnc.compiler.ir.Node;
+import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.Window;
+import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.source.CompilerBug;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.nnc.compiler.loop.Loop.*;
+
+/**
+ * Image kernels to loop nests: convolution, pooling, flatten's transpose, and their
+ * gradients. The scalar nests say what each computes (and are what the double-precision
+ * gradient check runs); in float, each is the fallback of a call to the runtime's
+ * Vector API kernel ({@code dev.nnc.runtime.vector.Conv}), which gets the window's
+ * geometry as twelve ints and the scratch arrays it needs.
+ *
+ * <p>Rows are images [height, width, channels], channels last; a convolution's filters
+ * are [filters, channels, kh, kw]. Loop variables: r the row, oy/ox the output pixel,
+ * f the filter, ky/kx the place in the window, ci the input channel.
+ */
+final class ImageLowering {
+    private final Buffers buffers;
+    private final List<Scratch> scratch;
+
+    /** {@code scratch}: where to add the runtime kernels' scratch arrays, or null for scalar nests only. */
+    ImageLowering(Buffers buffers, List<Scratch> scratch) {
+        this.buffers = buffers;
+        this.scratch = scratch;
+    }
+
+    static boolean handles(Op op) {
+        return op instanceof Op.Conv2d || op instanceof Op.Conv2dInputGrad || op instanceof Op.Conv2dWeightGrad
+                || op instanceof Op.ChannelSum || op instanceof Op.Pool || op instanceof Op.PoolGrad
+                || op instanceof Op.ChannelsFirst || op instanceof Op.ChannelsLast;
+    }
+
+    List<Stmt> lower(Node n, String kernelName) {
+        Op op = n.op();
+        if (op instanceof Op.Conv2d c) {
+            return runtime("forward", kernelName, n, c.window(), c.filters(), conv2d(n, c),
+                    input(n, 0), input(n, 1), c.bias() ? input(n, 2) : null, out(n),
+                    scratch(kernelName + "_filters", false, packedFilters(c.window(), c.filters())), padded(kernelName, c.window()));
+        }
+        if (op instanceof Op.Conv2dInputGrad c) {
+            Window g = c.window();
+            return runtime("inputGradient", kernelName, n, g, c.filters(), inputGradient(n, c), input(n, 0), input(n, 1), out(n),
+                    scratch(kernelName + "_filters", false, g.kernelHeight() * g.kernelWidth() * c.filters() * lanes(g.channels())),
+                    scratch(kernelName + "_image", true, g.paddedHeight() * g.paddedWidth() * g.channels() + lanes(g.channels())));
+        }
+        if (op instanceof Op.Conv2dWeightGrad c) {
+            return runtime("weightGradient", kernelName, n, c.window(), c.filters(), weightGradient(n, c),
+                    input(n, 0), input(n, 1), out(n),
+                    scratch(kernelName + "_sums", false, packedFilters(c.window(), c.filters())), padded(kernelName, c.window()));
+        }
+        if (op instanceof Op.ChannelSum s) return channelSum(n, s.channels());
+        if (op instanceof Op.Pool p) {
+            Window g = p.window();
+            return runtime(p.max() ? "maxPool" : "avgPool", kernelName, n, g, g.channels(), pool(n, p), input(n, 0), out(n));
+        }
+        if (op instanceof Op.PoolGrad p) {
+            Window g = p.window();
+            return p.max() ? runtime("maxPoolGradient", kernelName, n, g, g.channels(), maxPoolGradient(n, g),
+                    input(n, 0), input(n, 1), input(n, 2), out(n))
+                    : runtime("avgPoolGradient", kernelName, n, g, g.channels(), avgPoolGradient(n, g), input(n, 0), out(n));
+        }
+        if (op instanceof Op.ChannelsFirst t) return transpose(n, t.pixels(), t.channels(), true);
+        if (op instanceof Op.ChannelsLast t) return transpose(n, t.pixels(), t.channels(), false);
+        throw new CompilerBug("no image kernel for " + op);
+    }
+
+    /** The scalar nest, or the runtime kernel with it as the fallback. */
+    private List<Stmt> runtime(String method, String kernelName, Node n, Window g, int filters, List<Stmt> scalar, String... arrays) {
+        if (scratch == null) return scalar;
+        List<Index> ints = List.of(ROWS, c(g.height()), c(g.width()), c(g.channels()), c(g.kernelHeight()), c(g.kernelWidth()),
+                c(g.stride()), c(g.padTop()), c(g.padLeft()), c(g.outHeight()), c(g.outWidth()), c(filters));
+        String owner = method.contains("Pool") ? "Pool" : "Conv";
+        return List.of(new RuntimeCall(owner, method, Arrays.asList(arrays), ints, scalar));
+    }
+
+    /** Floats in a row of 512-bit vectors covering {@code n}. */
+    private static int lanes(int n) {
+        return (n + 15) / 16 * 16;
+    }
+
+    private static int packedFilters(Window g, int filters) {
+        return g.kernelHeight() * g.kernelWidth() * g.channels() * lanes(filters);
+    }
+
+    private String scratch(String name, boolean batched, int size) {
+        if (scratch != null) scratch.add(new Scratch(name, batched, size));
+        return name;
+    }
+
+    /** The image with its zero padding around it, per row, or null when the window never leaves it. */
+    private String padded(String kernelName, Window g) {
+        return g.padded() ? scratch(kernelName + "_padded", true, g.paddedHeight() * g.paddedWidth() * g.channels()) : null;
+    }
+
+    private String input(Node n, int i) {
+        return buffers.name(n.input(i));
+    }
+
+    private String out(Node n) {
+        return buffers.name(n);
+    }
+
+    // ---- the scalar nests ----
+
+    private List<Stmt> conv2d(Node n, Op.Conv2d c) {
+        Window g = c.window();
+        Value product = times(new Load(input(n, 0), inputAt(g)), new Load(input(n, 1), filterAt(g)));
+        return List.of(overOutputs(g, loop("f", c(c.filters()),
+                set("acc", c.bias() ? new Load(input(n, 2), v("f")) : k(0)),
+                overWindow(g, set("acc", plus(new Var("acc"), product))),
+                store(out(n), outputAt(g, c.filters(), "f"), new Var("acc")))));
+    }
+
+    /** dx[window element] += dy[output] * w[filter element], over every output and filter. */
+    private List<Stmt> inputGradient(Node n, Op.Conv2dInputGrad c) {
+        Window g = c.window();
+        String dx = out(n);
+        Value w = new Load(input(n, 1), filterAt(g));
+        return List.of(zero(dx, true, g.inputSize()), overOutputs(g, loop("f", c(c.filters()),
+                set("g", new Load(input(n, 0), outputAt(g, c.filters(), "f"))),
+                overWindow(g, store(dx, inputAt(g), plus(new Load(dx, inputAt(g)), times(new Var("g"), w)))))));
+    }
+
+    /** dw[filter element] += dy[output] * x[window element], over every row and output. */
+    private List<Stmt> weightGradient(Node n, Op.Conv2dWeightGrad c) {
+        Window g = c.window();
+        String dw = out(n);
+        Value x = new Load(input(n, 0), inputAt(g));
+        return List.of(zero(dw, false, n.shape().size()), overOutputs(g, loop("f", c(c.filters()),
+                set("g", new Load(input(n, 1), outputAt(g, c.filters(), "f"))),
+                overWindow(g, store(dw, filterAt(g), plus(new Load(dw, filterAt(g)), times(new Var("g"), x)))))));
+    }
+
+    private List<Stmt> channelSum(Node n, int channels) {
+        String sum = out(n);
+        int pixels = n.input(0).shape().size() / channels;
+        Index at = add(mul(add(mul(v("r"), c(pixels)), v("p")), c(channels)), v("f"));
+        Stmt rows = loop("r", ROWS, loop("p", c(pixels), loop("f", c(channels),
+                store(sum, v("f"), plus(new Load(sum, v("f")), new Load(input(n, 0), at))))));
+        List<Stmt> scalar = List.of(zero(sum, false, channels), rows);
+        if (scratch == null) return scalar;
+        return List.of(new RuntimeCall("Conv", "channelSum", List.of(input(n, 0), sum), List.of(ROWS, c(pixels), c(channels)), scalar));
+    }
+
+    private List<Stmt> pool(Node n, Op.Pool p) {
+        Window g = p.window();
+        Value x = new Load(input(n, 0), inputAt(g));
+        Value result = p.max() ? new Var("acc") : div(new Var("acc"), k(g.kernelHeight() * g.kernelWidth()));
+        return List.of(overOutputs(g, loop("ci", c(g.channels()),
+                set("acc", k(p.max() ? Double.NEGATIVE_INFINITY : 0)),
+                overPoolWindow(g, set("acc", p.max() ? new Bin(BinOp.MAX, new Var("acc"), x) : plus(new Var("acc"), x))),
+                store(out(n), outputAt(g, g.channels(), "ci"), result))));
+    }
+
+    /** Each window's gradient to its first element equal to the window's maximum. */
+    private List<Stmt> maxPoolGradient(Node n, Window g) {
+        String dx = out(n);
+        Index output = outputAt(g, g.channels(), "ci");
+        Value x = new Load(input(n, 0), inputAt(g));
+        Value first = select(CmpOp.EQ, new Var("found"), k(0), select(CmpOp.EQ, x, new Var("m"), new Var("g"), k(0)), k(0));
+        return List.of(zero(dx, true, g.inputSize()), overOutputs(g, loop("ci", c(g.channels()),
+                set("g", new Load(input(n, 2), output)),
+                set("m", new Load(input(n, 1), output)),
+                set("found", k(0)),
+                overPoolWindow(g,
+                        store(dx, inputAt(g), plus(new Load(dx, inputAt(g)), first)),
+                        set("found", select(CmpOp.EQ, x, new Var("m"), k(1), new Var("found")))))));
+    }
+
+    private List<Stmt> avgPoolGradient(Node n, Window g) {
+        String dx = out(n);
+        return List.of(zero(dx, true, g.inputSize()), overOutputs(g, loop("ci", c(g.channels()),
+                set("g", div(new Load(input(n, 0), outputAt(g, g.channels(), "ci")), k(g.kernelHeight() * g.kernelWidth()))),
+                overPoolWindow(g, store(dx, inputAt(g), plus(new Load(dx, inputAt(g)), new Var("g")))))));
+    }
+
+    /** Rows of [pixels, channels] to [channels, pixels] ({@code toFirst}) or back. */
+    private List<Stmt> transpose(Node n, int pixels, int channels, boolean toFirst) {
+        Index row = mul(v("r"), c(pixels * channels));
+        Index last = add(row, add(mul(v("p"), c(channels)), v("ci")));
+        Index first = add(row, add(mul(v("ci"), c(pixels)), v("p")));
+        return List.of(loop("r", ROWS, loop("p", c(pixels), loop("ci", c(channels),
+                store(out(n), toFirst ? first : last, new Load(input(n, 0), toFirst ? last : first))))));
+    }
+
+    // ---- loops and indices ----
+
+    private static Stmt zero(String array, boolean batched, int size) {
+        Stmt row = loop("j", c(size), store(array, batched ? add(mul(v("r"), c(size)), v("j")) : v("j"), k(0)));
+        return batched ? loop("r", ROWS, row) : row;
+    }
+
+    private static Stmt overOutputs(Window g, Stmt body) {
+        return loop("r", ROWS, loop("oy", c(g.outHeight()), loop("ox", c(g.outWidth()), body)));
+    }
+
+    /** ky, kx over the part of the window inside the image (the padding is zeros), then ci over the channels. */
+    private static Stmt overWindow(Window g, Stmt body) {
+        Stmt channels = loop("ci", c(g.channels()), body);
+        Stmt columns = new For("kx", windowStart(g.padLeft(), "ox", g.stride()),
+                windowEnd(g, g.kernelWidth(), g.width() + g.padLeft(), "ox"), List.of(channels));
+        return new For("ky", windowStart(g.padTop(), "oy", g.stride()),
+                windowEnd(g, g.kernelHeight(), g.height() + g.padTop(), "oy"), List.of(columns));
+    }
+
+    /** The first window place inside the image: max(0, pad - o * stride). */
+    private static Index windowStart(int pad, String o, int stride) {
+        return pad == 0 ? c(0) : new IMax(c(0), add(c(pad), mul(v(o), c(-stride))));
+    }
+
+    /** One past the last window place inside the image: min(k, size + pad - o * stride). */
+    private static Index windowEnd(Window g, int kernel, int sizeAndPad, String o) {
+        return !g.padded() ? c(kernel) : new IMin(c(kernel), add(c(sizeAndPad), mul(v(o), c(-g.stride()))));
+    }
+
+    /** Pools never pad: the whole window, in the channel loop's place. */
+    private static Stmt overPoolWindow(Window g, Stmt... body) {
+        return loop("ky", c(g.kernelHeight()), loop("kx", c(g.kernelWidth()), body));
+    }
+
+    /** x[r][oy * stride + ky - padTop][ox * stride + kx - padLeft][ci]. */
+    private static Index inputAt(Window g) {
+        Index y = add(add(mul(v("oy"), c(g.stride())), v("ky")), c(-g.padTop()));
+        Index x = add(add(mul(v("ox"), c(g.stride())), v("kx")), c(-g.padLeft()));
+        return add(mul(v("r"), c(g.inputSize())), add(mul(add(mul(y, c(g.width())), x), c(g.channels())), v("ci")));
+    }
+
+    /** w[f][ci][ky][kx]. */
+    private static Index filterAt(Window g) {
+        return add(mul(add(mul(add(mul(v("f"), c(g.channels())), v("ci")), c(g.kernelHeight())), v("ky")), c(g.kernelWidth())), v("kx"));
+    }
+
+    /** out[r][oy][ox][channel]. */
+    private static Index outputAt(Window g, int channels, String channel) {
+        Index pixel = add(mul(add(mul(v("r"), c(g.outHeight())), v("oy")), c(g.outWidth())), v("ox"));
+        return add(mul(pixel, c(channels)), v(channel));
+    }
+}
