@@ -42,49 +42,69 @@ final class ImageLowering {
     List<Stmt> lower(Node n, String kernelName) {
         Op op = n.op();
         if (op instanceof Op.Conv2d c) {
-            return runtime("forward", kernelName, n, c.window(), c.filters(), conv2d(n, c),
-                    input(n, 0), input(n, 1), c.bias() ? input(n, 2) : null, out(n),
-                    scratch(kernelName + "_filters", false, packedFilters(c.window(), c.filters())), padded(kernelName, c.window()));
+            Window g = c.window();
+            if (!vector(c.filters())) return conv2d(n, c);
+            return call("Conv", "forward", g, c.filters(), conv2d(n, c), input(n, 0), input(n, 1), c.bias() ? input(n, 2) : null,
+                    out(n), scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
         }
         if (op instanceof Op.Conv2dInputGrad c) {
             Window g = c.window();
-            return runtime("inputGradient", kernelName, n, g, c.filters(), inputGradient(n, c), input(n, 0), input(n, 1), out(n),
-                    scratch(kernelName + "_filters", false, g.kernelHeight() * g.kernelWidth() * c.filters() * lanes(g.channels())),
-                    scratch(kernelName + "_image", true, g.paddedHeight() * g.paddedWidth() * g.channels() + lanes(g.channels())));
+            if (!vector(g.channels())) return inputGradient(n, c);
+            return call("Conv", "inputGradient", g, c.filters(), inputGradient(n, c), input(n, 0), input(n, 1), out(n),
+                    scratch(kernelName + "_filters", false, g.kernelHeight() * g.kernelWidth() * c.filters() * g.channels()),
+                    scratch(kernelName + "_image", true, g.paddedHeight() * g.paddedWidth() * g.channels() + g.channels()));
         }
         if (op instanceof Op.Conv2dWeightGrad c) {
-            return runtime("weightGradient", kernelName, n, c.window(), c.filters(), weightGradient(n, c),
-                    input(n, 0), input(n, 1), out(n),
-                    scratch(kernelName + "_sums", false, packedFilters(c.window(), c.filters())), padded(kernelName, c.window()));
+            Window g = c.window();
+            if (!vector(c.filters())) return weightGradient(n, c);
+            return call("Conv", "weightGradient", g, c.filters(), weightGradient(n, c), input(n, 0), input(n, 1), out(n),
+                    scratch(kernelName + "_sums", false, packedFilters(g, c.filters())), padded(kernelName, g));
         }
-        if (op instanceof Op.ChannelSum s) return channelSum(n, s.channels());
+        if (op instanceof Op.ChannelSum s) {
+            int pixels = n.input(0).shape().size() / s.channels();
+            if (!vector(s.channels())) return channelSum(n, s.channels());
+            return List.of(new RuntimeCall("Conv", "channelSum", List.of(input(n, 0), out(n)),
+                    List.of(ROWS, c(pixels), c(s.channels())), channelSum(n, s.channels())));
+        }
         if (op instanceof Op.Pool p) {
             Window g = p.window();
-            return runtime(p.max() ? "maxPool" : "avgPool", kernelName, n, g, g.channels(), pool(n, p), input(n, 0), out(n));
+            if (!vector(g.channels())) return pool(n, p);
+            return call("Pool", p.max() ? "maxPool" : "avgPool", g, g.channels(), pool(n, p), input(n, 0), out(n));
         }
         if (op instanceof Op.PoolGrad p) {
             Window g = p.window();
-            return p.max() ? runtime("maxPoolGradient", kernelName, n, g, g.channels(), maxPoolGradient(n, g),
+            if (!vector(g.channels())) return p.max() ? maxPoolGradient(n, g) : avgPoolGradient(n, g);
+            return p.max() ? call("Pool", "maxPoolGradient", g, g.channels(), maxPoolGradient(n, g),
                     input(n, 0), input(n, 1), input(n, 2), out(n))
-                    : runtime("avgPoolGradient", kernelName, n, g, g.channels(), avgPoolGradient(n, g), input(n, 0), out(n));
+                    : call("Pool", "avgPoolGradient", g, g.channels(), avgPoolGradient(n, g), input(n, 0), out(n));
         }
         if (op instanceof Op.ChannelsFirst t) return transpose(n, t.pixels(), t.channels(), true);
         if (op instanceof Op.ChannelsLast t) return transpose(n, t.pixels(), t.channels(), false);
         throw new CompilerBug("no image kernel for " + op);
     }
 
-    /** The scalar nest, or the runtime kernel with it as the fallback. */
-    private List<Stmt> runtime(String method, String kernelName, Node n, Window g, int filters, List<Stmt> scalar, String... arrays) {
-        if (scratch == null) return scalar;
+    /**
+     * Whether a runtime kernel computes it: in float, when the columns it writes in whole
+     * vectors (the filters, or the channels for the gradient at the input and the pools)
+     * are a multiple of 16; the scalar nest serves the others.
+     */
+    private boolean vector(int columns) {
+        return scratch != null && columns % VECTOR_LANES == 0;
+    }
+
+    /** The runtime kernel, with the scalar nest as its fallback when the machine lacks 512-bit vectors. */
+    private static List<Stmt> call(String owner, String method, Window g, int filters, List<Stmt> scalar, String... arrays) {
         List<Index> ints = List.of(ROWS, c(g.height()), c(g.width()), c(g.channels()), c(g.kernelHeight()), c(g.kernelWidth()),
                 c(g.stride()), c(g.padTop()), c(g.padLeft()), c(g.outHeight()), c(g.outWidth()), c(filters));
-        String owner = method.contains("Pool") ? "Pool" : "Conv";
         return List.of(new RuntimeCall(owner, method, Arrays.asList(arrays), ints, scalar));
     }
 
+    /** Floats in a 512-bit vector. */
+    private static final int VECTOR_LANES = 16;
+
     /** Floats in a row of 512-bit vectors covering {@code n}. */
     private static int lanes(int n) {
-        return (n + 15) / 16 * 16;
+        return (n + VECTOR_LANES - 1) / VECTOR_LANES * VECTOR_LANES;
     }
 
     private static int packedFilters(Window g, int filters) {
@@ -92,7 +112,7 @@ final class ImageLowering {
     }
 
     private String scratch(String name, boolean batched, int size) {
-        if (scratch != null) scratch.add(new Scratch(name, batched, size));
+        scratch.add(new Scratch(name, batched, size));
         return name;
     }
 
@@ -147,7 +167,7 @@ final class ImageLowering {
         Stmt rows = loop("r", ROWS, loop("p", c(pixels), loop("f", c(channels),
                 store(sum, v("f"), plus(new Load(sum, v("f")), new Load(input(n, 0), at))))));
         List<Stmt> scalar = List.of(zero(sum, false, channels), rows);
-        if (scratch == null) return scalar;
+        if (scratch == null || channels % VECTOR_LANES != 0) return scalar;
         return List.of(new RuntimeCall("Conv", "channelSum", List.of(input(n, 0), sum), List.of(ROWS, c(pixels), c(channels)), scalar));
     }
 

@@ -1,7 +1,6 @@
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * result never depends on the rows around it or on how a batch was split.
  *
  * <p>Every method gets the window's geometry as twelve ints: rows, height, width,
- * channels, kh, kw, stride, padTop, padLeft, outHeight, outWidth, filters.
+ * channels, kh, kw, stride, padTop, padLeft, outHeight, outWidth, filters. The filters
+ * (and for {@link #inputGradient} the channels) come in whole vectors: a multiple of 16
+ * ({@link #fits}); the compiler keeps its scalar loops for the others. No masks: in JDK
+ * 17 a store with a mask from {@code indexInRange} made these kernels 90 times slower.
  */
 public final class Conv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -138,11 +140,15 @@ public final class Conv {
     public static void channelSum(float[] dy, float[] db, int rows, int pixels, int channels) {
         int n = rows * pixels;
         for (int ch = 0; ch < channels; ch += L) {
-            VectorMask<Float> lanes = S.indexInRange(ch, channels);
             FloatVector sum = FloatVector.zero(S);
-            for (int q = 0, at = ch; q < n; q++, at += channels) sum = sum.add(FloatVector.fromArray(S, dy, at, lanes));
-            sum.intoArray(db, ch, lanes);
+            for (int q = 0, at = ch; q < n; q++, at += channels) sum = sum.add(FloatVector.fromArray(S, dy, at));
+            sum.intoArray(db, ch);
         }
+    }
+
+    /** Whether these kernels take a layer with this many filters (or channels). */
+    public static boolean fits(int columns) {
+        return columns % L == 0;
     }
 
     /** Floats in a row of whole vectors covering n. */
@@ -168,39 +174,74 @@ public final class Conv {
                              int segment, float[] b, int bStart, int bStride, float[] bias, int biasAt,
                              float[] c, int c0, int c1, int c2, int c3, int c4, int c5, int remaining, boolean accumulate) {
         boolean two = remaining > L;
-        FloatVector i0 = bias == null ? FloatVector.zero(S) : load(bias, biasAt, remaining);
-        FloatVector i1 = bias == null || !two ? FloatVector.zero(S) : load(bias, biasAt + L, remaining - L);
-        FloatVector s00 = i0, s01 = i1, s10 = i0, s11 = i1, s20 = i0, s21 = i1;
-        FloatVector s30 = i0, s31 = i1, s40 = i0, s41 = i1, s50 = i0, s51 = i1;
-        int p = bStart;
+        // no vector is chosen by a condition here: C2 (JDK 17) then boxes them all (3 GFLOP/s)
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00;
+        FloatVector s30 = s00, s31 = s00, s40 = s00, s41 = s00, s50 = s00, s51 = s00;
         int second = two ? L : 0; // one vector: read the first twice rather than past the packed rows
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                int e = ky * rowStride + kx * segment;
-                for (int end = p + segment * bStride; p < end; p += bStride, e++) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, p);
-                    FloatVector b1 = FloatVector.fromArray(S, b, p + second);
-                    FloatVector x = FloatVector.broadcast(S, a[a0 + e]);
-                    s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
-                    x = FloatVector.broadcast(S, a[a1 + e]);
-                    s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
-                    x = FloatVector.broadcast(S, a[a2 + e]);
-                    s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
-                    x = FloatVector.broadcast(S, a[a3 + e]);
-                    s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
-                    x = FloatVector.broadcast(S, a[a4 + e]);
-                    s40 = x.fma(b0, s40); s41 = x.fma(b1, s41);
-                    x = FloatVector.broadcast(S, a[a5 + e]);
-                    s50 = x.fma(b0, s50); s51 = x.fma(b1, s51);
-                }
+        // one loop over the window, kh runs of kw * segment consecutive floats: nested loops
+        // made C2 keep the accumulators boxed (1 GFLOP/s)
+        int run = kw * segment;
+        int jump = rowStride - run;
+        int e = 0;
+        int left = run;
+        for (int p = bStart, end = bStart + kh * run * bStride; p < end; p += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p);
+            FloatVector b1 = FloatVector.fromArray(S, b, p + second);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + e]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + e]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + e]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + e]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + e]);
+            s40 = x.fma(b0, s40); s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[a5 + e]);
+            s50 = x.fma(b0, s50); s51 = x.fma(b1, s51);
+            e++;
+            if (--left == 0) {
+                e += jump;
+                left = run;
             }
         }
-        put(s00, s01, c, c0, remaining, accumulate);
-        put(s10, s11, c, c1, remaining, accumulate);
-        put(s20, s21, c, c2, remaining, accumulate);
-        put(s30, s31, c, c3, remaining, accumulate);
-        put(s40, s41, c, c4, remaining, accumulate);
-        put(s50, s51, c, c5, remaining, accumulate);
+        // stored here, not by a helper (a vector passed to a call that is not inlined is
+        // boxed), and without masks (in JDK 17 a masked store made the kernel 90 times slower)
+        if (accumulate) {
+            s00.add(FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            s10.add(FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+            s20.add(FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
+            s30.add(FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
+            s40.add(FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
+            s50.add(FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
+            if (two) {
+                s01.add(FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+                s11.add(FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+                s21.add(FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+                s31.add(FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
+                s41.add(FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
+                s51.add(FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
+            }
+        } else {
+            s00.intoArray(c, c0); s10.intoArray(c, c1); s20.intoArray(c, c2);
+            s30.intoArray(c, c3); s40.intoArray(c, c4); s50.intoArray(c, c5);
+            if (two) {
+                s01.intoArray(c, c0 + L); s11.intoArray(c, c1 + L); s21.intoArray(c, c2 + L);
+                s31.intoArray(c, c3 + L); s41.intoArray(c, c4 + L); s51.intoArray(c, c5 + L);
+            }
+        }
+        if (bias != null) {
+            addBias(bias, biasAt, c, c0, remaining);
+            addBias(bias, biasAt, c, c1, remaining);
+            addBias(bias, biasAt, c, c2, remaining);
+            addBias(bias, biasAt, c, c3, remaining);
+            addBias(bias, biasAt, c, c4, remaining);
+            addBias(bias, biasAt, c, c5, remaining);
+        }
+    }
+
+    private static void addBias(float[] bias, int biasAt, float[] c, int at, int remaining) {
+        for (int j = 0; j < Math.min(remaining, 2 * L); j++) c[at + j] += bias[biasAt + j];
     }
 
     /** Six filter elements (window offsets o_i) times 32 (or the remaining) filters, summed over every pixel of every row. */
@@ -208,63 +249,51 @@ public final class Conv {
                              float[] dy, int f, int fo, float[] out, int fp, int c0, int c1, int c2, int c3, int c4, int c5) {
         int remaining = f - fo;
         boolean two = remaining > L;
-        VectorMask<Float> first = S.indexInRange(0, remaining);
-        VectorMask<Float> next = S.indexInRange(L, remaining);
-        boolean whole = remaining >= 2 * L;
+        int second = two ? L : 0;
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00;
         FloatVector s30 = s00, s31 = s00, s40 = s00, s41 = s00, s50 = s00, s51 = s00;
         float[] a = src.data;
-        int d = fo;
-        for (int r = 0; r < rows; r++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int base = (r * src.height + oy * stride) * src.width * src.channels;
-                for (int ox = 0; ox < ow; ox++, base += stride * src.channels, d += f) {
-                    FloatVector b0 = whole ? FloatVector.fromArray(S, dy, d) : FloatVector.fromArray(S, dy, d, first);
-                    FloatVector b1 = whole ? FloatVector.fromArray(S, dy, d + L)
-                            : two ? FloatVector.fromArray(S, dy, d + L, next) : b0;
-                    FloatVector x = FloatVector.broadcast(S, a[base + o0]);
-                    s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
-                    x = FloatVector.broadcast(S, a[base + o1]);
-                    s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
-                    x = FloatVector.broadcast(S, a[base + o2]);
-                    s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
-                    x = FloatVector.broadcast(S, a[base + o3]);
-                    s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
-                    x = FloatVector.broadcast(S, a[base + o4]);
-                    s40 = x.fma(b0, s40); s41 = x.fma(b1, s41);
-                    x = FloatVector.broadcast(S, a[base + o5]);
-                    s50 = x.fma(b0, s50); s51 = x.fma(b1, s51);
+        // one loop over the pixels (nested loops made C2 box the accumulators): base is the
+        // window of pixel q, moved a stride along the row, down a row, or on to the next image
+        int step = stride * src.channels;
+        int down = stride * src.width * src.channels;
+        int base = 0;
+        int line = 0;
+        int image = 0;
+        int leftX = ow;
+        int leftY = oh;
+        for (int q = 0, d = fo, n = rows * oh * ow; q < n; q++, d += f) {
+            FloatVector b0 = FloatVector.fromArray(S, dy, d);
+            FloatVector b1 = FloatVector.fromArray(S, dy, d + second);
+            FloatVector x = FloatVector.broadcast(S, a[base + o0]);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[base + o1]);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[base + o2]);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[base + o3]);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[base + o4]);
+            s40 = x.fma(b0, s40); s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[base + o5]);
+            s50 = x.fma(b0, s50); s51 = x.fma(b1, s51);
+            base += step;
+            if (--leftX == 0) {
+                leftX = ow;
+                line += down;
+                if (--leftY == 0) {
+                    leftY = oh;
+                    image += src.size;
+                    line = image;
                 }
+                base = line;
             }
         }
-        // the packed sums have whole vectors of room (fp columns): no mask needed
-        int room = Math.min(fp - fo, 2 * L);
-        put(s00, s01, out, c0, room, false);
-        put(s10, s11, out, c1, room, false);
-        put(s20, s21, out, c2, room, false);
-        put(s30, s31, out, c3, room, false);
-        put(s40, s41, out, c4, room, false);
-        put(s50, s51, out, c5, room, false);
-    }
-
-    private static FloatVector load(float[] a, int at, int remaining) {
-        return remaining >= L ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, S.indexInRange(0, remaining));
-    }
-
-    /** Stores (or adds) the first {@code remaining} of the two vectors' 32 columns at c[at...]. */
-    private static void put(FloatVector v0, FloatVector v1, float[] c, int at, int remaining, boolean accumulate) {
-        put(v0, c, at, Math.min(remaining, L), accumulate);
-        if (remaining > L) put(v1, c, at + L, Math.min(remaining - L, L), accumulate);
-    }
-
-    private static void put(FloatVector v, float[] c, int at, int count, boolean accumulate) {
-        if (count == L) {
-            if (accumulate) v = v.add(FloatVector.fromArray(S, c, at));
-            v.intoArray(c, at);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, count);
-            if (accumulate) v = v.add(FloatVector.fromArray(S, c, at, m));
-            v.intoArray(c, at, m);
+        s00.intoArray(out, c0); s10.intoArray(out, c1); s20.intoArray(out, c2);
+        s30.intoArray(out, c3); s40.intoArray(out, c4); s50.intoArray(out, c5);
+        if (two) {
+            s01.intoArray(out, c0 + L); s11.intoArray(out, c1 + L); s21.intoArray(out, c2 + L);
+            s31.intoArray(out, c3 + L); s41.intoArray(out, c4 + L); s51.intoArray(out, c5 + L);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Max and mean pooling and their gradients over rows of images [height, width,
- * channels], 16 channels at a time. Pools never pad. Each method gets the window's
+ * channels], 16 channels at a time (the channels a multiple of 16, as for {@link Conv}).
+ * Pools never pad. Each method gets the window's
  * geometry as twelve ints, as {@link Conv}'s do (the last, filters, is the channels).
  */
 public final class Pool {
@@ -36,15 +37,14 @@ public final class Pool {
                 for (int ox = 0; ox < ow; ox++, o += c) {
                     int window = ((r * h + oy * stride) * w + ox * stride) * c;
                     for (int ch = 0; ch < c; ch += L) {
-                        VectorMask<Float> lanes = S.indexInRange(ch, c);
                         FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0, at = window + ky * w * c + ch; kx < kw; kx++, at += c) {
-                                FloatVector v = FloatVector.fromArray(S, x, at, lanes);
+                                FloatVector v = FloatVector.fromArray(S, x, at);
                                 acc = max ? acc.lanewise(VectorOperators.MAX, v) : acc.add(v);
                             }
                         }
-                        (max ? acc : acc.mul(scale)).intoArray(out, o + ch, lanes);
+                        (max ? acc : acc.mul(scale)).intoArray(out, o + ch);
                     }
                 }
             }
@@ -60,14 +60,13 @@ public final class Pool {
                 for (int ox = 0; ox < ow; ox++, o += c) {
                     int window = ((r * h + oy * stride) * w + ox * stride) * c;
                     for (int ch = 0; ch < c; ch += L) {
-                        VectorMask<Float> lanes = S.indexInRange(ch, c);
-                        FloatVector g = FloatVector.fromArray(S, dy, o + ch, lanes);
-                        FloatVector m = FloatVector.fromArray(S, y, o + ch, lanes);
+                        FloatVector g = FloatVector.fromArray(S, dy, o + ch);
+                        FloatVector m = FloatVector.fromArray(S, y, o + ch);
                         VectorMask<Float> found = S.maskAll(false);
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0, at = window + ky * w * c + ch; kx < kw; kx++, at += c) {
-                                VectorMask<Float> hit = FloatVector.fromArray(S, x, at, lanes).eq(m).andNot(found).and(lanes);
-                                FloatVector.fromArray(S, dx, at, lanes).add(g, hit).intoArray(dx, at, lanes);
+                                VectorMask<Float> hit = FloatVector.fromArray(S, x, at).eq(m).andNot(found);
+                                FloatVector.fromArray(S, dx, at).add(g, hit).intoArray(dx, at);
                                 found = found.or(hit);
                             }
                         }
@@ -86,11 +85,10 @@ public final class Pool {
                 for (int ox = 0; ox < ow; ox++, o += c) {
                     int window = ((r * h + oy * stride) * w + ox * stride) * c;
                     for (int ch = 0; ch < c; ch += L) {
-                        VectorMask<Float> lanes = S.indexInRange(ch, c);
-                        FloatVector g = FloatVector.fromArray(S, dy, o + ch, lanes).mul(scale);
+                        FloatVector g = FloatVector.fromArray(S, dy, o + ch).mul(scale);
                         for (int ky = 0; ky < kh; ky++) {
                             for (int kx = 0, at = window + ky * w * c + ch; kx < kw; kx++, at += c) {
-                                FloatVector.fromArray(S, dx, at, lanes).add(g).intoArray(dx, at, lanes);
+                                FloatVector.fromArray(S, dx, at).add(g).intoArray(dx, at);
                             }
                         }
                     }
