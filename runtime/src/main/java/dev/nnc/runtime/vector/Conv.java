@@ -43,17 +43,23 @@ public final class Conv {
                 }
             }
         }
-        Image src = Image.of(x, padded, rows, h, w, c, kh, kw, stride, padTop, padLeft, oh, ow);
+        int sh = padded == null ? h : Images.paddedHeight(h, kh, stride, padTop, oh);
+        int sw = padded == null ? w : Images.paddedWidth(w, kw, stride, padLeft, ow);
+        float[] src = padded == null ? x : padded;
+        if (padded != null) Images.pad(x, padded, rows, h, w, c, sh, sw, padTop, padLeft);
         int pixels = rows * oh * ow;
-        int rowStride = src.width * c;
+        int rowStride = sw * c;
         for (int q = 0; q < pixels; q += TILE) {
             // the last tile moves back over pixels already done: it writes them again, the same values
             int q0 = Math.max(0, Math.min(q, pixels - TILE));
-            int a0 = src.base(q0, oh, ow, stride), a1 = src.base(at(q0 + 1, pixels), oh, ow, stride);
-            int a2 = src.base(at(q0 + 2, pixels), oh, ow, stride), a3 = src.base(at(q0 + 3, pixels), oh, ow, stride);
-            int a4 = src.base(at(q0 + 4, pixels), oh, ow, stride), a5 = src.base(at(q0 + 5, pixels), oh, ow, stride);
+            int a0 = Images.window(q0, sh, sw, c, stride, oh, ow);
+            int a1 = Images.window(at(q0 + 1, pixels), sh, sw, c, stride, oh, ow);
+            int a2 = Images.window(at(q0 + 2, pixels), sh, sw, c, stride, oh, ow);
+            int a3 = Images.window(at(q0 + 3, pixels), sh, sw, c, stride, oh, ow);
+            int a4 = Images.window(at(q0 + 4, pixels), sh, sw, c, stride, oh, ow);
+            int a5 = Images.window(at(q0 + 5, pixels), sh, sw, c, stride, oh, ow);
             for (int fo = 0; fo < f; fo += 2 * L) {
-                tile(src.data, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo,
+                tile(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo,
                         out, q0 * f + fo, at(q0 + 1, pixels) * f + fo, at(q0 + 2, pixels) * f + fo,
                         at(q0 + 3, pixels) * f + fo, at(q0 + 4, pixels) * f + fo, at(q0 + 5, pixels) * f + fo, f - fo, false);
             }
@@ -78,22 +84,23 @@ public final class Conv {
                 }
             }
         }
-        Image image = Image.padded(work, h, w, c, kh, kw, stride, padTop, padLeft, oh, ow);
-        int junk = rows * image.size;
+        int ph = Images.paddedHeight(h, kh, stride, padTop, oh);
+        int pw = Images.paddedWidth(w, kw, stride, padLeft, ow);
+        int junk = rows * ph * pw * c;
         java.util.Arrays.fill(work, 0, junk + cp, 0f);
         int pixels = rows * oh * ow;
         for (int q = 0; q < pixels; q += TILE) {
-            int c0 = image.base(q, oh, ow, stride);
-            int c1 = q + 1 < pixels ? image.base(q + 1, oh, ow, stride) : -1;
-            int c2 = q + 2 < pixels ? image.base(q + 2, oh, ow, stride) : -1;
-            int c3 = q + 3 < pixels ? image.base(q + 3, oh, ow, stride) : -1;
-            int c4 = q + 4 < pixels ? image.base(q + 4, oh, ow, stride) : -1;
-            int c5 = q + 5 < pixels ? image.base(q + 5, oh, ow, stride) : -1;
+            int c0 = Images.window(q, ph, pw, c, stride, oh, ow);
+            int c1 = q + 1 < pixels ? Images.window(q + 1, ph, pw, c, stride, oh, ow) : -1;
+            int c2 = q + 2 < pixels ? Images.window(q + 2, ph, pw, c, stride, oh, ow) : -1;
+            int c3 = q + 3 < pixels ? Images.window(q + 3, ph, pw, c, stride, oh, ow) : -1;
+            int c4 = q + 4 < pixels ? Images.window(q + 4, ph, pw, c, stride, oh, ow) : -1;
+            int c5 = q + 5 < pixels ? Images.window(q + 5, ph, pw, c, stride, oh, ow) : -1;
             // a tile past the last pixel repeats it, and writes those rows to the junk floats
             int last = pixels - 1;
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
-                    int off = (ky * image.width + kx) * c;
+                    int off = (ky * pw + kx) * c;
                     for (int ci = 0; ci < c; ci += 2 * L) {
                         tile(dy, q * f, Math.min(q + 1, last) * f, Math.min(q + 2, last) * f, Math.min(q + 3, last) * f,
                                 Math.min(q + 4, last) * f, Math.min(q + 5, last) * f, 1, 1, 0, f,
@@ -104,7 +111,7 @@ public final class Conv {
                 }
             }
         }
-        image.crop(dx, rows, h, w);
+        Images.crop(work, dx, rows, h, w, c, ph, pw, padTop, padLeft);
     }
 
     /** dfilters from x and dy, summed over every row and pixel. {@code sums}: kh*kw*c*lanes(f) floats. */
@@ -112,15 +119,19 @@ public final class Conv {
                                       int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
                                       int oh, int ow, int f) {
         int fp = lanes(f);
-        Image src = Image.of(x, padded, rows, h, w, c, kh, kw, stride, padTop, padLeft, oh, ow);
+        int sh = padded == null ? h : Images.paddedHeight(h, kh, stride, padTop, oh);
+        int sw = padded == null ? w : Images.paddedWidth(w, kw, stride, padLeft, ow);
+        float[] src = padded == null ? x : padded;
+        if (padded != null) Images.pad(x, padded, rows, h, w, c, sh, sw, padTop, padLeft);
         int k = kh * kw * c;
         for (int t = 0; t < k; t += TILE) {
             // as in forward, the last tile moves back and computes some elements twice, identically
             int k0 = Math.max(0, Math.min(t, k - TILE));
-            int o0 = src.offset(k0, kw, c), o1 = src.offset(at(k0 + 1, k), kw, c), o2 = src.offset(at(k0 + 2, k), kw, c);
-            int o3 = src.offset(at(k0 + 3, k), kw, c), o4 = src.offset(at(k0 + 4, k), kw, c), o5 = src.offset(at(k0 + 5, k), kw, c);
+            int o0 = Images.offset(k0, sw, kw, c), o1 = Images.offset(at(k0 + 1, k), sw, kw, c);
+            int o2 = Images.offset(at(k0 + 2, k), sw, kw, c), o3 = Images.offset(at(k0 + 3, k), sw, kw, c);
+            int o4 = Images.offset(at(k0 + 4, k), sw, kw, c), o5 = Images.offset(at(k0 + 5, k), sw, kw, c);
             for (int fo = 0; fo < f; fo += 2 * L) {
-                sums(src, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums, fp,
+                sums(src, sh * sw * c, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums, fp,
                         k0 * fp + fo, at(k0 + 1, k) * fp + fo, at(k0 + 2, k) * fp + fo, at(k0 + 3, k) * fp + fo,
                         at(k0 + 4, k) * fp + fo, at(k0 + 5, k) * fp + fo);
             }
@@ -245,18 +256,17 @@ public final class Conv {
     }
 
     /** Six filter elements (window offsets o_i) times 32 (or the remaining) filters, summed over every pixel of every row. */
-    private static void sums(Image src, int o0, int o1, int o2, int o3, int o4, int o5, int rows, int oh, int ow, int stride,
+    private static void sums(float[] a, int imageSize, int lineSize, int channels, int o0, int o1, int o2, int o3, int o4, int o5, int rows, int oh, int ow, int stride,
                              float[] dy, int f, int fo, float[] out, int fp, int c0, int c1, int c2, int c3, int c4, int c5) {
         int remaining = f - fo;
         boolean two = remaining > L;
         int second = two ? L : 0;
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00;
         FloatVector s30 = s00, s31 = s00, s40 = s00, s41 = s00, s50 = s00, s51 = s00;
-        float[] a = src.data;
         // one loop over the pixels (nested loops made C2 box the accumulators): base is the
         // window of pixel q, moved a stride along the row, down a row, or on to the next image
-        int step = stride * src.channels;
-        int down = stride * src.width * src.channels;
+        int step = stride * channels;
+        int down = stride * lineSize;
         int base = 0;
         int line = 0;
         int image = 0;
@@ -283,7 +293,7 @@ public final class Conv {
                 line += down;
                 if (--leftY == 0) {
                     leftY = oh;
-                    image += src.size;
+                    image += imageSize;
                     line = image;
                 }
                 base = line;
