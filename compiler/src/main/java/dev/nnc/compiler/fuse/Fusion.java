@@ -51,7 +51,26 @@ public final class Fusion {
                 kernels.add(0, new Kernel.Reduction(n));
             }
         }
-        return fuseSoftmaxCrossEntropy(kernels);
+        return fuseConvRelu(fuseSoftmaxCrossEntropy(kernels), consumers, live);
+    }
+
+    /** A convolution read only by a relu, and that relu, become one kernel at the relu's place. */
+    private static List<Kernel> fuseConvRelu(List<Kernel> kernels, Map<Node, List<Node>> consumers, Set<Node> live) {
+        Set<Node> absorbed = new HashSet<>();
+        List<Kernel> fused = new ArrayList<>();
+        for (Kernel k : kernels) {
+            Node out = k.output();
+            if (k instanceof Kernel.Pointwise p && p.fused().size() == 1 && out.op() instanceof Op.Act a
+                    && a.activation() == dev.nnc.compiler.ir.Activation.RELU && out.input(0).op() instanceof Op.Conv2d
+                    && consumers.get(out.input(0)).stream().filter(live::contains).count() == 1) {
+                absorbed.add(out.input(0));
+                fused.add(new Kernel.ConvRelu(out.input(0), out));
+            } else {
+                fused.add(k);
+            }
+        }
+        fused.removeIf(k -> k instanceof Kernel.Reduction && absorbed.contains(k.output()));
+        return fused;
     }
 
     /**

@@ -60,6 +60,24 @@ public sealed interface Kernel {
         }
     }
 
+    /**
+     * A convolution and the relu after it in one pass (bias and relu applied to each
+     * tile while it is in the cache); the convolution's own output is never stored.
+     */
+    record ConvRelu(Node conv, Node relu) implements Kernel {
+        public Node output() {
+            return relu;
+        }
+
+        public List<Node> fused() {
+            return List.of(relu);
+        }
+
+        public String describe() {
+            return "conv2d + relu";
+        }
+    }
+
     /** The optimizer step for one parameter tensor, with its penalty's gradient. */
     record Update(Node parameter, Node gradient, int index, Optimizer optimizer, Penalty penalty) implements Kernel {
         public Node output() {

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.loop;
 
+import dev.nnc.compiler.ir.Activation;
 import dev.nnc.compiler.ir.Node;
 import dev.nnc.compiler.ir.Op;
 import dev.nnc.compiler.ir.Window;
@@ -41,12 +42,7 @@ final class ImageLowering {
 
     List<Stmt> lower(Node n, String kernelName) {
         Op op = n.op();
-        if (op instanceof Op.Conv2d c) {
-            Window g = c.window();
-            if (!vector(c.filters())) return conv2d(n, c);
-            return call("Conv", "forward", g, c.filters(), conv2d(n, c), input(n, 0), input(n, 1), c.bias() ? input(n, 2) : null,
-                    out(n), scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
-        }
+        if (op instanceof Op.Conv2d) return convolution(n, null, kernelName);
         if (op instanceof Op.Conv2dInputGrad c) {
             Window g = c.window();
             if (!vector(g.channels())) return inputGradient(n, c);
@@ -81,6 +77,22 @@ final class ImageLowering {
         if (op instanceof Op.ChannelsFirst t) return transpose(n, t.pixels(), t.channels(), true);
         if (op instanceof Op.ChannelsLast t) return transpose(n, t.pixels(), t.channels(), false);
         throw new CompilerBug("no image kernel for " + op);
+    }
+
+    /** The convolution n, into its own buffer, or through the relu into relu's buffer when relu is not null. */
+    List<Stmt> convolution(Node n, Node relu, String kernelName) {
+        Op.Conv2d c = (Op.Conv2d) n.op();
+        Window g = c.window();
+        String out = buffers.name(relu == null ? n : relu);
+        List<Stmt> scalar = conv2d(n, c, out, relu != null);
+        if (!vector(c.filters())) return scalar;
+        String bias = c.bias() ? input(n, 2) : scratch(kernelName + "_zeros", false, c.filters());
+        List<Stmt> call = call("Conv", "forward", g, c.filters(), scalar, input(n, 0), input(n, 1), bias, out,
+                scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
+        RuntimeCall forward = (RuntimeCall) call.get(0);
+        List<Index> ints = new ArrayList<>(forward.ints());
+        ints.add(c(relu == null ? 0 : 1));
+        return List.of(new RuntimeCall(forward.owner(), forward.method(), forward.arrays(), ints, scalar));
     }
 
     /**
@@ -131,13 +143,14 @@ final class ImageLowering {
 
     // ---- the scalar nests ----
 
-    private List<Stmt> conv2d(Node n, Op.Conv2d c) {
+    private List<Stmt> conv2d(Node n, Op.Conv2d c, String out, boolean relu) {
         Window g = c.window();
         Value product = times(new Load(input(n, 0), inputAt(g)), new Load(input(n, 1), filterAt(g)));
+        Value result = relu ? Formulas.activation(Activation.RELU, 0, new Var("acc")) : new Var("acc");
         return List.of(overOutputs(g, loop("f", c(c.filters()),
                 set("acc", c.bias() ? new Load(input(n, 2), v("f")) : k(0)),
                 overWindow(g, set("acc", plus(new Var("acc"), product))),
-                store(out(n), outputAt(g, c.filters(), "f"), new Var("acc")))));
+                store(out, outputAt(g, c.filters(), "f"), result))));
     }
 
     /** dx[window element] += dy[output] * w[filter element], over every output and filter. */

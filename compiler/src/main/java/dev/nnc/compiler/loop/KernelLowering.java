@@ -62,6 +62,7 @@ public final class KernelLowering {
         }
         if (kernel instanceof Kernel.Update) throw new CompilerBug("an update kernel is lowered a slice at a time: " + name);
         if (kernel instanceof Kernel.SoftmaxCrossEntropy s) return softmaxCrossEntropy(s);
+        if (kernel instanceof Kernel.ConvRelu c) return images.convolution(c.conv(), c.relu(), name);
         if (ImageLowering.handles(kernel.output().op())) return images.lower(kernel.output(), name);
         return vectorized(reduction(kernel.output()), name);
     }

@@ -29,10 +29,14 @@ public final class Conv {
 
     private Conv() {}
 
-    /** out = x * filters + bias (bias may be null). {@code packed}: kh*kw*c*lanes(f) floats; {@code padded} null unless the window leaves the image. */
+    /**
+     * out = x * filters + bias, or relu of that when {@code relu} is 1. {@code packed}:
+     * kh*kw*c*lanes(f) floats; {@code padded} null unless the window leaves the image.
+     */
     public static void forward(float[] x, float[] filters, float[] bias, float[] out, float[] packed, float[] padded,
                                int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
-                               int oh, int ow, int f) {
+                               int oh, int ow, int f, int relu) {
+        float floor = relu == 1 ? 0f : Float.NEGATIVE_INFINITY;
         int fp = lanes(f);
         for (int fo = 0; fo < fp; fo++) {
             for (int ci = 0; ci < c; ci++) {
@@ -59,7 +63,7 @@ public final class Conv {
             int a4 = Images.window(at(q0 + 4, pixels), sh, sw, c, stride, oh, ow);
             int a5 = Images.window(at(q0 + 5, pixels), sh, sw, c, stride, oh, ow);
             for (int fo = 0; fo < f; fo += 2 * L) {
-                tile(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo,
+                tile(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
                         out, q0 * f + fo, at(q0 + 1, pixels) * f + fo, at(q0 + 2, pixels) * f + fo,
                         at(q0 + 3, pixels) * f + fo, at(q0 + 4, pixels) * f + fo, at(q0 + 5, pixels) * f + fo, f - fo, false);
             }
@@ -104,7 +108,7 @@ public final class Conv {
                     for (int ci = 0; ci < c; ci += 2 * L) {
                         tile(dy, q * f, Math.min(q + 1, last) * f, Math.min(q + 2, last) * f, Math.min(q + 3, last) * f,
                                 Math.min(q + 4, last) * f, Math.min(q + 5, last) * f, 1, 1, 0, f,
-                                packed, (ky * kw + kx) * f * cp + ci, cp, null, 0,
+                                packed, (ky * kw + kx) * f * cp + ci, cp, null, 0, 0f,
                                 work, c0 + off + ci, place(c1, off, junk) + ci, place(c2, off, junk) + ci,
                                 place(c3, off, junk) + ci, place(c4, off, junk) + ci, place(c5, off, junk) + ci, c - ci, true);
                     }
@@ -179,10 +183,11 @@ public final class Conv {
      * Six rows times 32 (or the remaining) columns: row i is the sum over the window (kh
      * by kw segments of {@code segment} consecutive floats of a, from a_i, segments
      * {@code rowStride} apart vertically and {@code segment} horizontally) of a times b's
-     * rows ({@code bStride} apart from bStart); then stored at c_i, or added there.
+     * rows ({@code bStride} apart from bStart); then added at c_i ({@code accumulate}),
+     * or stored there plus the bias and at least {@code floor}.
      */
     private static void tile(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int kh, int kw, int rowStride,
-                             int segment, float[] b, int bStart, int bStride, float[] bias, int biasAt,
+                             int segment, float[] b, int bStart, int bStride, float[] bias, int biasAt, float floor,
                              float[] c, int c0, int c1, int c2, int c3, int c4, int c5, int remaining, boolean accumulate) {
         boolean two = remaining > L;
         // no vector is chosen by a condition here: C2 (JDK 17) then boxes them all (3 GFLOP/s)
@@ -234,26 +239,21 @@ public final class Conv {
                 s51.add(FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
             }
         } else {
-            s00.intoArray(c, c0); s10.intoArray(c, c1); s20.intoArray(c, c2);
-            s30.intoArray(c, c3); s40.intoArray(c, c4); s50.intoArray(c, c5);
+            // the epilogue: + bias, then max(floor): 0 for a relu, else -infinity (no change)
+            FloatVector b0 = FloatVector.fromArray(S, bias, biasAt);
+            FloatVector b1 = FloatVector.fromArray(S, bias, biasAt + (two ? L : 0));
+            FloatVector low = FloatVector.broadcast(S, floor);
+            s00.add(b0).max(low).intoArray(c, c0); s10.add(b0).max(low).intoArray(c, c1);
+            s20.add(b0).max(low).intoArray(c, c2); s30.add(b0).max(low).intoArray(c, c3);
+            s40.add(b0).max(low).intoArray(c, c4); s50.add(b0).max(low).intoArray(c, c5);
             if (two) {
-                s01.intoArray(c, c0 + L); s11.intoArray(c, c1 + L); s21.intoArray(c, c2 + L);
-                s31.intoArray(c, c3 + L); s41.intoArray(c, c4 + L); s51.intoArray(c, c5 + L);
+                s01.add(b1).max(low).intoArray(c, c0 + L); s11.add(b1).max(low).intoArray(c, c1 + L);
+                s21.add(b1).max(low).intoArray(c, c2 + L); s31.add(b1).max(low).intoArray(c, c3 + L);
+                s41.add(b1).max(low).intoArray(c, c4 + L); s51.add(b1).max(low).intoArray(c, c5 + L);
             }
-        }
-        if (bias != null) {
-            addBias(bias, biasAt, c, c0, remaining);
-            addBias(bias, biasAt, c, c1, remaining);
-            addBias(bias, biasAt, c, c2, remaining);
-            addBias(bias, biasAt, c, c3, remaining);
-            addBias(bias, biasAt, c, c4, remaining);
-            addBias(bias, biasAt, c, c5, remaining);
         }
     }
 
-    private static void addBias(float[] bias, int biasAt, float[] c, int at, int remaining) {
-        for (int j = 0; j < Math.min(remaining, 2 * L); j++) c[at + j] += bias[biasAt + j];
-    }
 
     /** Six filter elements (window offsets o_i) times 32 (or the remaining) filters, summed over every pixel of every row. */
     private static void sums(float[] a, int imageSize, int lineSize, int channels, int o0, int o1, int o2, int o3, int o4, int o5, int rows, int oh, int ow, int stride,
