@@ -62,4 +62,49 @@ final class ProgramGenerators {
                             """.formatted(inputs, head.target(), defs, last, head.layers(), head.loss(), optimizer, penalty);
                 });
     }
+
+    /**
+     * Random convolutional networks: an image of 5 to 9 pixels a side and 1 to 3
+     * channels, one or two convolutions (2, 3 or 16 filters: 16 takes the runtime's
+     * vector kernels; kernels of 1 to 3, strides 1 or 2, valid or same padding, with or
+     * without bias), each followed by an activation and maybe a max or mean pool, then
+     * flatten or global_avgpool, and a head.
+     */
+    static Arbitrary<String> convPrograms() {
+        return Combinators.combine(Arbitraries.longs(), heads(), Arbitraries.of(OPTIMIZERS)).as((seed, head, optimizer) -> {
+            java.util.Random random = new java.util.Random(seed);
+            int height = 5 + random.nextInt(5);
+            int width = 5 + random.nextInt(5);
+            int channels = 1 + random.nextInt(3);
+            String input = "[" + height + ", " + width + ", " + channels + "]";
+            StringBuilder body = new StringBuilder("x");
+            for (int layer = 0, layers = 1 + random.nextInt(2); layer < layers; layer++) {
+                int filters = List.of(2, 3, 16).get(random.nextInt(3));
+                int kernel = 1 + random.nextInt(Math.min(3, Math.min(height, width)));
+                int stride = 1 + random.nextInt(2);
+                boolean same = random.nextBoolean();
+                body.append(" -> conv2d(").append(filters).append(", kernel = ").append(kernel).append(", stride = ").append(stride)
+                        .append(same ? ", padding = same" : "").append(random.nextBoolean() ? "" : ", bias = false").append(")");
+                height = same ? (height + stride - 1) / stride : (height - kernel) / stride + 1;
+                width = same ? (width + stride - 1) / stride : (width - kernel) / stride + 1;
+                body.append(" -> ").append(ACTIVATIONS.get(random.nextInt(ACTIVATIONS.size())));
+                if (height >= 2 && width >= 2 && random.nextBoolean()) {
+                    int poolStride = 1 + random.nextInt(2);
+                    body.append(random.nextBoolean() ? " -> maxpool(2, stride = " : " -> avgpool(2, stride = ").append(poolStride).append(")");
+                    height = (height - 2) / poolStride + 1;
+                    width = (width - 2) / poolStride + 1;
+                }
+            }
+            body.append(random.nextBoolean() ? " -> flatten" : " -> global_avgpool");
+            return """
+                    model RandomCnn {
+                        input  x: %s
+                        target t: %s
+                        output p = %s -> %s
+                        loss      %s(p, t)
+                        optimizer %s
+                    }
+                    """.formatted(input, head.target(), body, head.layers(), head.loss(), optimizer);
+        });
+    }
 }

@@ -41,6 +41,21 @@ class PropertiesTest {
         }
     }
 
+    @Property(tries = 25)
+    void randomConvolutionalNetworksPassTheGradientCheck(@ForAll("convPrograms") String program) {
+        randomNetworksPassTheGradientCheck(program);
+    }
+
+    @Property(tries = 25)
+    void convolutionsInFloatMatchTheDoubleReference(@ForAll("convPrograms") String program, @ForAll long seed) {
+        floatForwardMatchesTheDoubleReference(program, seed);
+    }
+
+    @Provide
+    Arbitrary<String> convPrograms() {
+        return ProgramGenerators.convPrograms();
+    }
+
     @Property(tries = 40)
     void floatForwardMatchesTheDoubleReference(@ForAll("programs") String program, @ForAll long seed) {
         CheckedModel model = Frontend.check(SourceFile.of("random.nn", program));

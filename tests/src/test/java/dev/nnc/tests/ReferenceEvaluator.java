@@ -3,6 +3,7 @@ package dev.nnc.tests;
 import dev.nnc.compiler.ir.Graph;
 import dev.nnc.compiler.ir.Node;
 import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.Window;
 
 import java.util.HashMap;
 import java.util.List;
@@ -69,10 +70,68 @@ final class ReferenceEvaluator {
                 for (int j = 0; j < w; j++) sum += Math.exp(a[r * w + j] - max);
                 for (int j = 0; j < w; j++) out[r * w + j] = Math.exp(a[r * w + j] - max) / sum;
             }
+        } else if (op instanceof Op.Conv2d conv) {
+            convolve(conv, a, values.get(in.get(1)), conv.bias() ? values.get(in.get(2)) : null, out, rows);
+        } else if (op instanceof Op.Pool pool) {
+            pool(pool, a, out, rows);
+        } else if (op instanceof Op.ChannelsFirst t) {
+            for (int r = 0; r < rows; r++) {
+                for (int p = 0; p < t.pixels(); p++) {
+                    for (int c = 0; c < t.channels(); c++) out[r * w + c * t.pixels() + p] = a[r * w + p * t.channels() + c];
+                }
+            }
         } else {
             throw new IllegalStateException("no reference for " + op);
         }
         return out;
+    }
+
+    /** Written as the textbook has it: out[y][x][f] = b[f] + sum over (i, j, c) of in[y*s+i-pt][x*s+j-pl][c] * w[f][c][i][j], zero outside. */
+    private static void convolve(Op.Conv2d conv, double[] in, double[] w, double[] b, double[] out, int rows) {
+        Window g = conv.window();
+        int f = conv.filters();
+        for (int r = 0; r < rows; r++) {
+            for (int y = 0; y < g.outHeight(); y++) {
+                for (int x = 0; x < g.outWidth(); x++) {
+                    for (int k = 0; k < f; k++) {
+                        double s = b == null ? 0 : b[k];
+                        for (int i = 0; i < g.kernelHeight(); i++) {
+                            for (int j = 0; j < g.kernelWidth(); j++) {
+                                int iy = y * g.stride() + i - g.padTop();
+                                int ix = x * g.stride() + j - g.padLeft();
+                                if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) continue;
+                                for (int c = 0; c < g.channels(); c++) {
+                                    s += in[r * g.inputSize() + (iy * g.width() + ix) * g.channels() + c]
+                                            * w[((k * g.channels() + c) * g.kernelHeight() + i) * g.kernelWidth() + j];
+                                }
+                            }
+                        }
+                        out[((r * g.outHeight() + y) * g.outWidth() + x) * f + k] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void pool(Op.Pool pool, double[] in, double[] out, int rows) {
+        Window g = pool.window();
+        for (int r = 0; r < rows; r++) {
+            for (int y = 0; y < g.outHeight(); y++) {
+                for (int x = 0; x < g.outWidth(); x++) {
+                    for (int c = 0; c < g.channels(); c++) {
+                        double s = pool.max() ? Double.NEGATIVE_INFINITY : 0;
+                        for (int i = 0; i < g.kernelHeight(); i++) {
+                            for (int j = 0; j < g.kernelWidth(); j++) {
+                                double v = in[r * g.inputSize() + ((y * g.stride() + i) * g.width() + x * g.stride() + j) * g.channels() + c];
+                                s = pool.max() ? Math.max(s, v) : s + v;
+                            }
+                        }
+                        out[((r * g.outHeight() + y) * g.outWidth() + x) * g.channels() + c] =
+                                pool.max() ? s : s / (g.kernelHeight() * g.kernelWidth());
+                    }
+                }
+            }
+        }
     }
 
     private static double activation(Op.Act act, double z) {

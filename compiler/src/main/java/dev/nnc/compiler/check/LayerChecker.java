@@ -171,8 +171,10 @@ final class LayerChecker {
         List<Integer> shape = input.shape();
         if (shape == null) return Optional.empty();
         if (shape.size() != 3) {
-            diagnostics.error(span, name + " needs an image [height, width, channels], got " + shape
-                    + (shape.size() == 1 ? "; declare the input with its three dimensions, e.g. [28, 28, 1] for 784 grey pixels" : ""));
+            String fix = input instanceof Layer.Flatten ? "; put it before the flatten"
+                    : input instanceof Layer.Input && shape.size() == 1
+                    ? "; declare the input with its three dimensions, e.g. [28, 28, 1] for 784 grey pixels" : "";
+            diagnostics.error(span, name + " needs an image [height, width, channels], got " + shape + fix);
             return Optional.empty();
         }
         if (name.equals("global_avgpool")) {
