@@ -74,7 +74,8 @@ class ExamplesTest {
 
     @Test
     void theLargerExamplesCheck() {
-        Cli result = Cli.run("check", "examples/fashion/fashion.nn", "examples/residual/residual.nn");
+        Cli result = Cli.run("check", "examples/fashion/fashion.nn", "examples/residual/residual.nn",
+                "examples/fashion_cnn/fashion_cnn.nn");
         assertEquals(0, result.status(), result.err());
     }
 }
