@@ -28,6 +28,7 @@ class GradientCheckTest {
             "hinge                           | binary    | x -> dense(4) -> tanh -> dense(1)                  | hinge",
             "residual sum                    | class[2]  | ((x -> dense(4) -> tanh) + (x -> dense(4) -> tanh -> dense(4))) -> dense(2) -> softmax | cross_entropy",
             "shared tensor used twice        | real[4]   | (x -> dense(4) -> tanh) + (x -> dense(4) -> tanh)  | mse",
+            "two biases, one gradient        | real[3]   | (x -> dense(3)) + (x -> dense(3))                  | mse",
             "dropout is off when checking    | class[3]  | x -> dense(6) -> relu -> dropout(0.5) -> dense(3) -> softmax | cross_entropy",
             "perceptron criterion            | binary    | x -> dense(1) -> step                              | perceptron",
     })
@@ -46,6 +47,30 @@ class GradientCheckTest {
         assertTrue(Double.isFinite(report.loss()));
         for (GradientCheck.TensorResult t : report.tensors()) {
             assertTrue(t.checked() > 0);
+            assertTrue(t.maxRelative() <= 1e-6, name + ": " + t);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "conv2d, maxpool, flatten        | x -> conv2d(3, kernel = 3) -> relu -> maxpool(2) -> flatten",
+            "same padding, stride 2, no bias | x -> conv2d(4, kernel = 3, stride = 2, padding = same, bias = false) -> tanh -> flatten",
+            "overlapping avgpool             | x -> conv2d(2, kernel = 2) -> elu -> avgpool(3, stride = 1) -> flatten",
+            "global_avgpool                  | x -> conv2d(5, kernel = 1) -> sigmoid -> global_avgpool",
+            "two convolutions and a sum      | ((x -> conv2d(3, kernel = 3, padding = same)) + (x -> conv2d(3, kernel = 1))) -> relu -> conv2d(2, kernel = 2, stride = 2) -> flatten",
+    })
+    void imageLayersToo(String name, String network) {
+        String program = """
+                model Check {
+                    input  x: [6, 6, 2]
+                    target t: class[3]
+                    output p = %s -> dense(3) -> softmax
+                    loss      cross_entropy(p, t)
+                    optimizer sgd(lr = 0.1)
+                }
+                """.formatted(network);
+        GradientCheck.Report report = GradientCheck.run(Frontend.check(SourceFile.of(name + ".nn", program)), 4, 200, 42);
+        for (GradientCheck.TensorResult t : report.tensors()) {
             assertTrue(t.maxRelative() <= 1e-6, name + ": " + t);
         }
     }

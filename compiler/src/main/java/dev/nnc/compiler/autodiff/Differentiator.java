@@ -104,6 +104,8 @@ public final class Differentiator {
         for (Node p : forward.parameters()) {
             Node grad = gradient.get(copies.get(p));
             CompilerBug.check(grad != null, "parameter without a gradient: " + p);
+            // each parameter's gradient has a buffer of its own, even when it equals another's
+            while (parameterGradients.containsValue(grad)) grad = g.add(new Op.Copy(), grad);
             parameterGradients.put(copies.get(p), grad);
         }
         return GraphVerifier.verify(g.build(copies.get(forward.output()), copies.get(forward.loss()), parameterGradients));

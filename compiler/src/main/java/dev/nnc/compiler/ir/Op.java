@@ -170,6 +170,17 @@ public sealed interface Op {
 
     // ---- backward ----
 
+    /**
+     * A copy: the gradient of a second parameter whose gradient is the same tensor as
+     * another's (the biases of two layers summed directly), which needs a buffer of its own.
+     */
+    record Copy() implements Op {
+        public int arity() { return 1; }
+        public boolean elementwise() { return true; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return in.get(0); }
+    }
+
     /** Rows of [channels, pixels] back to [pixels, channels]: the gradient through a flatten. */
     record ChannelsLast(int pixels, int channels) implements Op {
         public int arity() { return 1; }

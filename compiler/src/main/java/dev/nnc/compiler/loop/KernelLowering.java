@@ -209,6 +209,7 @@ public final class KernelLowering {
         Value a = read(n.input(0), fused);
         if (op instanceof Op.Add || op instanceof Op.BiasAdd) return plus(a, read(n.input(1), fused));
         if (op instanceof Op.Mul) return times(a, read(n.input(1), fused));
+        if (op instanceof Op.Copy) return a;
         if (op instanceof Op.Act act) return Formulas.activation(act.activation(), act.alpha(), a);
         if (op instanceof Op.ActDerivative d) return Formulas.derivative(d.activation(), d.alpha(), a);
         Value batch = new Var(Buffers.BATCH);
