@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * The {@code augment} setting, applied to each training batch in place: Gaussian
  * noise, random shifts of an image by up to {@code pixels} in each direction (the
- * edge filled with zeros), and horizontal flips of half the images. Images are
- * {@code height x width}: as given, else the input's last two dimensions, else the
- * square root of a square input (784 is 28 x 28).
+ * edge filled with zeros), and horizontal flips of half the images. An input of
+ * rank 3 is an image [height, width, channels], channels last, as the convolutions
+ * read it; otherwise images are {@code height x width} planes: as given, else the
+ * input's last two dimensions, else the square root of a square input (784 is 28 x 28).
  */
 final class Augmenter {
     private final List<AugmentSpec> augments;
@@ -35,6 +36,7 @@ final class Augmenter {
         int height = a.shape().get(0);
         int width = a.shape().get(1);
         List<Integer> shape = spec.inputShape();
+        if (shape.size() == 3 && height == 0 && width == 0) return new int[]{shape.get(0), shape.get(1), shape.get(2)};
         if (height == 0 || width == 0) {
             if (shape.size() >= 2) {
                 height = shape.get(shape.size() - 2);
@@ -53,7 +55,7 @@ final class Augmenter {
             throw new UserError("error: " + a.kind() + ": images of " + height + " x " + width + " do not divide input "
                     + spec.inputShape());
         }
-        return new int[]{height, width};
+        return new int[]{height, width, 1};
     }
 
     /** Augments rows [0, n) of x, each of {@code w} values. */
@@ -77,29 +79,37 @@ final class Augmenter {
         }
     }
 
+    /** Each plane of h x wd pixels of {@code size[2]} channels each (1 for planes one after another). */
     private void shift(float[] x, int offset, int w, int[] size, int dy, int dx) {
         int h = size[0];
         int wd = size[1];
+        int channels = size[2];
+        int plane = h * wd * channels;
         System.arraycopy(x, offset, scratch, 0, w);
-        for (int c = 0; c < w; c += h * wd) {
+        for (int p = 0; p < w; p += plane) {
             for (int y = 0; y < h; y++) {
                 for (int xx = 0; xx < wd; xx++) {
                     int sy = y - dy;
                     int sx = xx - dx;
                     boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < wd;
-                    x[offset + c + y * wd + xx] = inside ? scratch[c + sy * wd + sx] : 0;
+                    for (int c = 0; c < channels; c++) {
+                        x[offset + p + (y * wd + xx) * channels + c] = inside ? scratch[p + (sy * wd + sx) * channels + c] : 0;
+                    }
                 }
             }
         }
     }
 
     private static void flip(float[] x, int offset, int w, int[] size) {
-        int wd = size[1];
-        for (int row = offset; row < offset + w; row += wd) {
-            for (int a = row, b = row + wd - 1; a < b; a++, b--) {
-                float t = x[a];
-                x[a] = x[b];
-                x[b] = t;
+        int channels = size[2];
+        int line = size[1] * channels;
+        for (int row = offset; row < offset + w; row += line) {
+            for (int a = row, b = row + line - channels; a < b; a += channels, b -= channels) {
+                for (int c = 0; c < channels; c++) {
+                    float t = x[a + c];
+                    x[a + c] = x[b + c];
+                    x[b + c] = t;
+                }
             }
         }
     }

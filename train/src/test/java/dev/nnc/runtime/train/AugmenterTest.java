@@ -15,7 +15,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class AugmenterTest {
     private static ModelSpec image(int width) {
-        return new ModelSpec("M", "x", List.of(width), ModelSpec.Preprocessing.NONE, "y", ModelSpec.TargetKind.CLASS,
+        return image(List.of(width));
+    }
+
+    private static ModelSpec image(List<Integer> shape) {
+        return new ModelSpec("M", "x", shape, ModelSpec.Preprocessing.NONE, "y", ModelSpec.TargetKind.CLASS,
                 List.of(1), List.of("a", "b"), 2, "cross_entropy", "sgd", 0.1, List.of(),
                 new TrainSpec(1, 1, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1),
                 new DataSpec(null, null), "hash");
@@ -51,6 +55,35 @@ class AugmenterTest {
             for (float v : x) assertTrue(v == 0 || (v >= 1 && v <= 16));
         }
         assertTrue(sawShift);
+    }
+
+    @Test
+    void anImageOfRankThreeFlipsWholePixelsChannelsLast() {
+        // [2, 3, 2]: two rows of three pixels of two channels each
+        AugmentSpec flip = new AugmentSpec("flip", 0, 0, List.of(0, 0));
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        Rng rng = new Rng(1);
+        boolean sawFlip = false;
+        for (int t = 0; t < 10; t++) {
+            float[] y = x.clone();
+            new Augmenter(image(List.of(2, 3, 2)), List.of(flip), rng).apply(y, 1, 12);
+            float[] flipped = {5, 6, 3, 4, 1, 2, 11, 12, 9, 10, 7, 8};
+            assertTrue(Arrays.equals(y, x) || Arrays.equals(y, flipped), Arrays.toString(y));
+            sawFlip |= Arrays.equals(y, flipped);
+        }
+        assertTrue(sawFlip);
+    }
+
+    @Test
+    void anImageOfRankThreeShiftsWholePixels() {
+        AugmentSpec shift = new AugmentSpec("shift", 0, 1, List.of(0, 0));
+        Rng rng = new Rng(2);
+        for (int t = 0; t < 20; t++) {
+            float[] y = {1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9};
+            new Augmenter(image(List.of(3, 3, 2)), List.of(shift), rng).apply(y, 1, 18);
+            // a pixel's two channels move together: each pixel is (v, -v) or zeros
+            for (int p = 0; p < 9; p++) assertEquals(0f, y[2 * p] + y[2 * p + 1], Arrays.toString(y));
+        }
     }
 
     @Test
