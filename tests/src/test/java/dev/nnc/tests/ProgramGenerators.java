@@ -65,10 +65,10 @@ final class ProgramGenerators {
 
     /**
      * Random convolutional networks: an image of 5 to 9 pixels a side and 1 to 3
-     * channels, one or two convolutions (2, 3 or 16 filters: 16 takes the runtime's
-     * vector kernels; kernels of 1 to 3, strides 1 or 2, valid or same padding, with or
-     * without bias), each followed by an activation and maybe a max or mean pool, then
-     * flatten or global_avgpool, and a head.
+     * channels, one or two convolutions (2, 3, 16, 64 or 80 filters: from 16 on, the
+     * runtime's vector kernels of 2 and 4 vectors; kernels of 1 to 3, strides 1 or 2,
+     * valid or same padding, with or without bias), each followed by an activation and
+     * maybe a max or mean pool, then flatten or global_avgpool, and a head.
      */
     static Arbitrary<String> convPrograms() {
         return Combinators.combine(Arbitraries.longs(), heads(), Arbitraries.of(OPTIMIZERS)).as((seed, head, optimizer) -> {
@@ -79,7 +79,7 @@ final class ProgramGenerators {
             String input = "[" + height + ", " + width + ", " + channels + "]";
             StringBuilder body = new StringBuilder("x");
             for (int layer = 0, layers = 1 + random.nextInt(2); layer < layers; layer++) {
-                int filters = List.of(2, 3, 16).get(random.nextInt(3));
+                int filters = List.of(2, 3, 16, 64, 80).get(random.nextInt(5));
                 int kernel = 1 + random.nextInt(Math.min(3, Math.min(height, width)));
                 int stride = 1 + random.nextInt(2);
                 boolean same = random.nextBoolean();
