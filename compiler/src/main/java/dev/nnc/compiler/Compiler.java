@@ -1,6 +1,7 @@
 package dev.nnc.compiler;
 
 import dev.nnc.compiler.autodiff.Differentiator;
+import dev.nnc.compiler.autodiff.PoolGradientRewrite;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.emit.ClassEmitter;
 import dev.nnc.compiler.emit.TypedClassSource;
@@ -22,7 +23,8 @@ import java.util.Map;
 
 /**
  * The compiler driver: parse and check, lower to the tensor graph, make the loss
- * stable, differentiate, fuse, lower kernels to loops, emit the class.
+ * stable, differentiate, move activation derivatives through max pools, fuse, lower
+ * kernels to loops, emit the class.
  */
 public final class Compiler {
     /** The package of the model classes when the caller names none. */
@@ -51,7 +53,7 @@ public final class Compiler {
         Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
         // The double-precision class exists to check gradients, which needs a deterministic forward pass.
         Graph forward = doublePrecision ? Lowering.inference(model) : Lowering.training(model);
-        Graph training = Differentiator.differentiate(StableLossRewrite.rewrite(forward));
+        Graph training = PoolGradientRewrite.rewrite(Differentiator.differentiate(StableLossRewrite.rewrite(forward)));
         ModelSpec spec = spec(model, inference);
         String typedName = packageName + "." + model.name();
         String className = typedName + (doublePrecision ? "$NetworkDouble" : "$Network");

@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The micro-kernels of {@link Conv}: six rows by two or four vectors of 16 columns in
  * registers. Written out by hand, accumulator by accumulator, because C2 (JDK 17) keeps
  * vectors in registers only in plain code: a vector chosen by a condition, carried
- * through nested loops, passed to a call that is not inlined, or stored with a mask from
- * {@code indexInRange} is boxed, and the kernel runs 30 to 90 times slower.
+ * through nested loops or from one loop into the next, passed to a call that is not
+ * inlined, or stored with a mask from {@code indexInRange} is boxed, and the kernel runs
+ * 15 to 90 times slower.
  */
 final class ConvTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
