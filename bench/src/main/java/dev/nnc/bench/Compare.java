@@ -25,7 +25,10 @@ public final class Compare {
             "fashion_train_epoch", new double[]{1.1, 1.3},
             "fashion_infer_one", new double[]{33, 87},
             "fashion_infer_batch", new double[]{250_000, 320_000},
-            "small_train_step", new double[]{95, 180});
+            "small_train_step", new double[]{95, 180},
+            "fashion_cnn_train_epoch", new double[]{22, 56},
+            "fashion_cnn_infer_one", new double[]{880, 880},
+            "fashion_cnn_infer_batch", new double[]{1_200, 2_000});
     /** ONNX Runtime Java's, from the same page. */
     private static final Map<String, double[]> ORT_EXPECTED = Map.of(
             "fashion_infer_one", new double[]{16, 17},
@@ -34,6 +37,9 @@ public final class Compare {
             "fashion_cnn_infer_batch", new double[]{46_000, 64_000});
     /** FLOPs per unit of each workload's figure (per epoch, per sample, per step). */
     private static final Map<String, Double> FLOPS = Map.of(
+            "fashion_cnn_train_epoch", NncWorkloads.CNN_TRAINING_FLOPS * 60_000,
+            "fashion_cnn_infer_one", NncWorkloads.CNN_FORWARD_FLOPS,
+            "fashion_cnn_infer_batch", NncWorkloads.CNN_FORWARD_FLOPS,
             "fashion_train_epoch", NncWorkloads.TRAINING_FLOPS * 60_000,
             "fashion_infer_one", NncWorkloads.FORWARD_FLOPS,
             "fashion_infer_one_network", NncWorkloads.FORWARD_FLOPS,
@@ -62,25 +68,34 @@ public final class Compare {
     private final Path root;
     private final int rounds;
     private final int epochs;
+    private final boolean mlp;
+    private final boolean cnn;
     private final Map<String, Samples> nnc = new LinkedHashMap<>();
     private final Map<String, Samples> torch = new LinkedHashMap<>();
     private final Map<String, Samples> ort = new LinkedHashMap<>();
     private double peakOneCore;
     private double peakAllCores;
 
-    private Compare(Path root, int rounds, int epochs) {
+    private Compare(Path root, int rounds, int epochs, String workloads) {
         this.root = root;
         this.rounds = rounds;
         this.epochs = epochs;
+        this.mlp = !workloads.equals("cnn");
+        this.cnn = !workloads.equals("mlp");
     }
 
-    /** {@code root [rounds] [epochs] [onnxruntime jar]}. */
+    /** {@code root [rounds] [epochs] [mlp|cnn|all] [onnxruntime jar]}. */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Path ortJar = args.length > 3 ? Path.of(args[3]) : null;
-        new Compare(root, rounds, epochs).run(ortJar);
+        String workloads = args.length > 3 ? args[3] : "all";
+        if (!List.of("mlp", "cnn", "all").contains(workloads)) {
+            System.err.println("bench/compare: the workloads are mlp, cnn or all, not '" + workloads + "'");
+            System.exit(2);
+        }
+        Path ortJar = args.length > 4 ? Path.of(args[4]) : null;
+        new Compare(root, rounds, epochs, workloads).run(ortJar);
     }
 
     static boolean higherIsBetter(String workload) {
@@ -115,10 +130,14 @@ public final class Compare {
             for (String side : sides) {
                 switch (side) {
                     case "nnc" -> {
-                        fork("fashion");
-                        fork("small");
+                        if (mlp) fork("fashion");
+                        if (mlp) fork("small");
+                        if (cnn) fork("cnn");
                     }
-                    case "torch" -> { if (haveTorch) add(torch, peers.torch(epochs)); }
+                    case "torch" -> {
+                        if (haveTorch && mlp) add(torch, peers.torch(epochs));
+                        if (haveTorch && cnn) add(torch, peers.torchCnn());
+                    }
                     default -> { if (haveOrt) add(ort, peers.ort(ortJar, onnx)); }
                 }
             }

@@ -35,6 +35,10 @@ final class NncWorkloads {
     static final double FORWARD_FLOPS = 2.0 * (784 * 256 + 256 * 128 + 128 * 10);
     /** Training: the forward products, every weight gradient, the input gradients of layers 2 and 3. */
     static final double TRAINING_FLOPS = 2 * FORWARD_FLOPS + 2.0 * (256 * 128 + 128 * 10);
+    /** The CNN's products per sample: two convolutions and two dense layers. */
+    static final double CNN_FORWARD_FLOPS = 2.0 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 128 + 128 * 10);
+    /** Forward, weight gradients, and input gradients of every layer but the first. */
+    static final double CNN_TRAINING_FLOPS = 3 * CNN_FORWARD_FLOPS - 2.0 * 26 * 26 * 32 * 9;
 
     private final Path root;
 
@@ -46,7 +50,8 @@ final class NncWorkloads {
     public static void main(String[] args) throws Exception {
         NncWorkloads w = new NncWorkloads(Path.of(args[0]));
         switch (args[2]) {
-            case "fashion" -> w.fashion(Integer.parseInt(args[1]));
+            case "fashion" -> w.fashion("fashion_mlp.nn", "fashion", Integer.parseInt(args[1]), new int[]{1, 2}, true);
+            case "cnn" -> w.fashion("fashion_cnn.nn", "fashion_cnn", 1, new int[]{2}, false);
             case "small" -> w.small();
             case "allocation" -> w.allocation();
             default -> throw new IllegalArgumentException("no workload group " + args[2]);
@@ -67,12 +72,13 @@ final class NncWorkloads {
     }
 
     /**
-     * One training epoch (the fastest of those run, on the better of one and two
-     * threads), then prediction from the trained weights: one sample and batches of
-     * 1000, through the bare network class and through the typed class an application uses.
+     * One training epoch (the fastest of those run, on the better of the thread counts
+     * given), then prediction from the trained weights: one sample and batches of 1000,
+     * through the typed class an application uses, and (with {@code bare}) through the
+     * bare network class. The workloads are named {@code prefix_train_epoch} and so on.
      */
-    private void fashion(int epochs) throws Exception {
-        CompiledModel compiled = compile("fashion_mlp.nn");
+    private void fashion(String file, String prefix, int epochs, int[] threadCounts, boolean bare) throws Exception {
+        CompiledModel compiled = compile(file);
         ModelClass model = ModelLoader.load(compiled);
         ModelSpec spec = model.spec();
         Path base = root.resolve("bench/models");
@@ -86,7 +92,7 @@ final class NncWorkloads {
         double best = Double.POSITIVE_INFINITY;
         Network trained = null;
         int bestThreads = 0;
-        for (int threads : new int[]{1, 2}) {
+        for (int threads : threadCounts) {
             Network net = model.create(64);
             Initializer.initialize(net, spec, 7);
             Trainer.Result r = new Trainer(net, spec, trainSpec, spec.learningRate()).fit(train, null, threads, s -> { });
@@ -98,30 +104,36 @@ final class NncWorkloads {
             trained = net;
         }
         double accuracy = Evaluation.of(trained, new Scores(spec), test).score();
-        result("fashion_train_epoch", best, "s", bestThreads, String.format(Locale.ROOT,
+        result(prefix + "_train_epoch", best, "s", bestThreads, String.format(Locale.ROOT,
                 "%d thread(s), test accuracy %.4f after %d epochs", bestThreads, accuracy, epochs));
 
-        Network one = model.create(1);
-        copy(trained.parameters(), one.parameters());
-        one.packWeights();
-        result("fashion_infer_one_network", oneAtATime(test, x -> one.predict(x, 1)), "us", 1, "bare Network class, preprocessed input");
+        if (bare) {
+            Network one = model.create(1);
+            copy(trained.parameters(), one.parameters());
+            one.packWeights();
+            result(prefix + "_infer_one_network", oneAtATime(test, x -> one.predict(x, 1)), "us", 1,
+                    "bare Network class, preprocessed input");
+        }
 
         Path weights = Files.createTempFile("fashion", ".safetensors");
         WeightsFile.save(weights, spec, trained, prep);
         Classifier typed = (Classifier) ModelLoader.typedClass(compiled).getMethod("load", Path.class).invoke(null, weights);
         Files.delete(weights);
-        result("fashion_infer_one", oneAtATime(rawTest, x -> typed.predict(x)), "us", 1, "typed class: raw input, preprocessing, result object");
+        result(prefix + "_infer_one", oneAtATime(rawTest, x -> typed.predict(x)), "us", 1,
+                "typed class: raw input, preprocessing, result object");
 
-        Network batch = model.create(1000);
-        copy(trained.parameters(), batch.parameters());
-        batch.packWeights();
-        float[] xb = new float[1000 * 784];
-        result("fashion_infer_batch_network", throughput(() -> {
-            for (int from = 0; from < test.rows(); from += 1000) {
-                System.arraycopy(test.x(), from * 784, xb, 0, Math.min(1000, test.rows() - from) * 784);
-                batch.predict(xb, Math.min(1000, test.rows() - from));
-            }
-        }, test.rows()), "samples/s", 1, "bare Network class, one thread");
+        if (bare) {
+            Network batch = model.create(1000);
+            copy(trained.parameters(), batch.parameters());
+            batch.packWeights();
+            float[] xb = new float[1000 * 784];
+            result(prefix + "_infer_batch_network", throughput(() -> {
+                for (int from = 0; from < test.rows(); from += 1000) {
+                    System.arraycopy(test.x(), from * 784, xb, 0, Math.min(1000, test.rows() - from) * 784);
+                    batch.predict(xb, Math.min(1000, test.rows() - from));
+                }
+            }, test.rows()), "samples/s", 1, "bare Network class, one thread");
+        }
         float[][][] batches = new float[(rawTest.rows() + 999) / 1000][][];
         for (int b = 0; b < batches.length; b++) {
             batches[b] = new float[Math.min(1000, rawTest.rows() - b * 1000)][];
@@ -130,7 +142,7 @@ final class NncWorkloads {
                 batches[b][r] = java.util.Arrays.copyOfRange(rawTest.x(), row * 784, (row + 1) * 784);
             }
         }
-        result("fashion_infer_batch", throughput(() -> {
+        result(prefix + "_infer_batch", throughput(() -> {
             for (float[][] rows : batches) typed.predict(rows);
         }, rawTest.rows()), "samples/s", predictionThreads(), "typed class, " + predictionThreads() + " thread(s)");
     }

@@ -58,6 +58,12 @@ final class Peers {
                 "--epochs", String.valueOf(epochs)));
     }
 
+    /** The CNN workloads, one epoch on two threads only (PyTorch's better setting; one thread takes over a minute). */
+    Map<String, Figure> torchCnn() throws IOException, InterruptedException {
+        return run("torch", List.of("/usr/bin/python3", shared.resolve("torch_reference.py").toString(),
+                "--only", "cnn", "--threads", "2", "--epochs", "1"));
+    }
+
     /** Writes mlp.onnx and cnn.onnx (random weights: speed does not depend on them) into {@code dir}. */
     void exportOnnx(Path dir) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("/usr/bin/python3", shared.resolve("torch_reference.py").toString(),

@@ -67,11 +67,11 @@ public final class Conv {
             int c3 = at(q0 + 3, pixels) * f, c4 = at(q0 + 4, pixels) * f, c5 = at(q0 + 5, pixels) * f;
             for (int fo = 0; fo < f; fo += f - fo >= 4 * L ? 4 * L : 2 * L) {
                 if (f - fo >= 4 * L) {
-                    ConvTiles.tile4(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
-                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, false);
+                    ConvTiles.store4(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
+                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
                 } else {
-                    ConvTiles.tile(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
-                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, f - fo, false);
+                    ConvTiles.store2(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
+                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, f - fo);
                 }
             }
         }
@@ -119,11 +119,11 @@ public final class Conv {
                     for (int ci = 0; ci < c; ci += c - ci >= 4 * L ? 4 * L : 2 * L) {
                         int b = (ky * kw + kx) * f * cp + ci;
                         if (c - ci >= 4 * L) {
-                            ConvTiles.tile4(dy, a0, a1, a2, a3, a4, a5, 1, 1, 0, f, packed, b, cp, null, 0, 0f,
-                                    work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci, true);
+                            ConvTiles.add4(dy, a0, a1, a2, a3, a4, a5, f, packed, b, cp,
+                                    work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci);
                         } else {
-                            ConvTiles.tile(dy, a0, a1, a2, a3, a4, a5, 1, 1, 0, f, packed, b, cp, null, 0, 0f,
-                                    work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci, c - ci, true);
+                            ConvTiles.add2(dy, a0, a1, a2, a3, a4, a5, f, packed, b, cp,
+                                    work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci, c - ci);
                         }
                     }
                 }
@@ -156,7 +156,7 @@ public final class Conv {
                     ConvTiles.sums4(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums,
                             c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
                 } else {
-                    ConvTiles.sums(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums, fp,
+                    ConvTiles.sums2(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums,
                             c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
                 }
             }
