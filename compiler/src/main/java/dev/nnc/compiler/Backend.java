@@ -57,6 +57,7 @@ final class Backend {
         Buffers trainingNames = new Buffers("t", names, training);
 
         List<String> predict = lower("predict", Fusion.kernels(inference, List.of(inference.output())), inferenceNames, true);
+        int predictionRowFloats = buffers.values().stream().filter(ClassPlan.Buffer::batched).mapToInt(ClassPlan.Buffer::size).sum();
         List<String> evaluate = lower("evaluate", Fusion.kernels(inference, List.of(inference.output(), inference.loss())),
                 inferenceNames, true);
         int inferenceCount = descriptions.size();
@@ -71,7 +72,7 @@ final class Backend {
                 vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
                 vectorLoops == null ? List.of() : List.copyOf(vectorLoops),
                 packedWeights == null ? List.of() : List.copyOf(packedWeights.values()),
-                reluOutputs(inference, inferenceNames));
+                reluOutputs(inference, inferenceNames), predictionRowFloats);
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());

@@ -72,6 +72,14 @@ public interface Network {
      */
     float[][] reluOutputs();
 
+    /**
+     * Floats per row in the buffers prediction writes: what a batch part of n rows keeps
+     * in the caches is about 4n times this many bytes (0: unknown, from an older class).
+     */
+    default int predictionRowFloats() {
+        return 0;
+    }
+
     /** Zeroes the optimizer's state and step count. */
     void resetOptimizer();
 

@@ -373,12 +373,19 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** maxBatch(), penalty(), seed(long). */
+    /** maxBatch(), predictionRowFloats(), penalty(), seed(long). */
     private void simple() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "maxBatch", "()I", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, owner, "maxBatch", "I");
+        mv.visitInsn(IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "predictionRowFloats", "()I", null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(plan.predictionRowFloats());
         mv.visitInsn(IRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

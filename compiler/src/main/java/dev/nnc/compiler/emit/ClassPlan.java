@@ -15,6 +15,7 @@ import java.util.List;
  * @param parameters the parameter buffers in spec order; {@code g<i>} are their gradients
  * @param packedWeights the weights that prediction multiplies by from a packed copy, once packed
  * @param reluOutputs the buffers that hold the outputs of prediction's relu stages, in graph order
+ * @param predictionRowFloats the floats per row of every buffer prediction writes (its working set)
  */
 public record ClassPlan(
         String className,
@@ -32,7 +33,8 @@ public record ClassPlan(
         List<VectorMatMul> vectorKernels,
         List<VectorLoop> vectorLoops,
         List<Loop.PackedWeight> packedWeights,
-        List<String> reluOutputs) {
+        List<String> reluOutputs,
+        int predictionRowFloats) {
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {

@@ -38,7 +38,8 @@ final class UpdateEmitter {
 
     /**
      * packWeights(): with the Vector API and 512-bit vectors, each weight that prediction
-     * multiplies by gets its packed copy: {@code p0_packed = Gemm.pack(p0, n, k)}.
+     * multiplies by gets its packed copy: {@code p0_packed = Gemm.pack(p0, n, k)}, or
+     * {@code Conv.pack(p0, f, c, kh, kw)} for a convolution's filters.
      */
     private void packWeights() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "packWeights", "()V", null, null);
@@ -54,9 +55,9 @@ final class UpdateEmitter {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, owner, w.parameter(), array);
-            mv.visitLdcInsn(w.n());
-            mv.visitLdcInsn(w.k());
-            mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.GEMM, "pack", "([FII)[F", false);
+            w.sizes().forEach(mv::visitLdcInsn);
+            mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.VECTOR_PACKAGE + w.owner(), "pack",
+                    "([F" + "I".repeat(w.sizes().size()) + ")[F", false);
             mv.visitFieldInsn(PUTFIELD, owner, w.field(), array);
         }
         mv.visitLabel(done);

@@ -10,6 +10,7 @@ import dev.nnc.compiler.source.CompilerBug;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static dev.nnc.compiler.loop.Loop.*;
 
@@ -27,11 +28,17 @@ import static dev.nnc.compiler.loop.Loop.*;
 final class ImageLowering {
     private final Buffers buffers;
     private final List<Scratch> scratch;
+    private final Map<String, PackedWeight> packedWeights;
 
-    /** {@code scratch}: where to add the runtime kernels' scratch arrays, or null for scalar nests only. */
-    ImageLowering(Buffers buffers, List<Scratch> scratch) {
+    /**
+     * {@code scratch}: where to add the runtime kernels' scratch arrays, or null for scalar
+     * nests only; {@code packedWeights}: where to add the filters prediction reads packed
+     * (packed once, by packWeights, rather than at every call), or null in training.
+     */
+    ImageLowering(Buffers buffers, List<Scratch> scratch, Map<String, PackedWeight> packedWeights) {
         this.buffers = buffers;
         this.scratch = scratch;
+        this.packedWeights = packedWeights;
     }
 
     static boolean handles(Op op) {
@@ -71,7 +78,7 @@ final class ImageLowering {
             Window g = p.window();
             if (!vector(g.channels())) return p.max() ? maxPoolGradient(n, g) : avgPoolGradient(n, g);
             return p.max() ? call("Pool", "maxPoolGradient", g, g.channels(), maxPoolGradient(n, g),
-                    input(n, 0), input(n, 1), input(n, 2), out(n))
+                    input(n, 0), input(n, 1), input(n, 2), out(n), scratch(kernelName + "_left", false, VECTOR_LANES))
                     : call("Pool", "avgPoolGradient", g, g.channels(), avgPoolGradient(n, g), input(n, 0), out(n));
         }
         if (op instanceof Op.ChannelsFirst t) return transpose(n, t.pixels(), t.channels(), true);
@@ -87,7 +94,9 @@ final class ImageLowering {
         List<Stmt> scalar = conv2d(n, c, out, relu != null);
         if (!vector(c.filters())) return scalar;
         String bias = c.bias() ? input(n, 2) : scratch(kernelName + "_zeros", false, c.filters());
-        List<Stmt> call = call("Conv", "forward", g, c.filters(), scalar, input(n, 0), input(n, 1), bias, out,
+        String prepacked = packedWeights == null ? null : packedWeights.computeIfAbsent(input(n, 1), filters ->
+                PackedWeight.filters(filters, c.filters(), g.channels(), g.kernelHeight(), g.kernelWidth())).field();
+        List<Stmt> call = call("Conv", "forward", g, c.filters(), scalar, input(n, 0), input(n, 1), bias, out, prepacked,
                 scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
         RuntimeCall forward = (RuntimeCall) call.get(0);
         List<Index> ints = new ArrayList<>(forward.ints());

@@ -39,7 +39,7 @@ public final class KernelLowering {
         this.vectorKernels = vectorKernels;
         this.vectorLoops = vectorLoops;
         this.packedWeights = packedWeights;
-        this.images = new ImageLowering(buffers, vectorKernels == null ? null : scratch);
+        this.images = new ImageLowering(buffers, vectorKernels == null ? null : scratch, packedWeights);
     }
 
     /** The work arrays the runtime kernels of the kernels lowered so far need. */
@@ -73,7 +73,7 @@ public final class KernelLowering {
         if (packedWeights == null || !product.dot() || !(weight.op() instanceof Op.Parameter)) return call;
         String parameter = buffers.name(weight);
         PackedWeight packed = packedWeights.computeIfAbsent(parameter,
-                name -> new PackedWeight(name, name + "_packed", product.n(), product.k()));
+                name -> PackedWeight.matrix(name, product.n(), product.k()));
         return new PackedProduct(call.a(), packed, call.out(), call.rows(), call);
     }
 

@@ -154,10 +154,28 @@ public final class Loop {
     public record PackedProduct(String a, PackedWeight weight, String out, Index rows, Stmt fallback) implements Stmt {}
 
     /**
-     * A weight matrix {@code parameter} ([n][k]) that prediction multiplies by from its
-     * packed copy, the field {@code field}, made by {@code packWeights()}.
+     * A weight tensor {@code parameter} that prediction reads from a packed copy, the field
+     * {@code field}, made by {@code packWeights()} with {@code owner.pack(parameter,
+     * sizes...)} of the runtime: a dense layer's [n][k] matrix as Gemm's panels, or a
+     * convolution's filters [f][c][kh][kw] as Conv's rows of filters.
      */
-    public record PackedWeight(String parameter, String field, int n, int k) {}
+    public record PackedWeight(String parameter, String field, String owner, List<Integer> sizes) {
+        public static PackedWeight matrix(String parameter, int n, int k) {
+            return new PackedWeight(parameter, parameter + "_packed", "Gemm", List.of(n, k));
+        }
+
+        public static PackedWeight filters(String parameter, int f, int c, int kh, int kw) {
+            return new PackedWeight(parameter, parameter + "_packed", "Conv", List.of(f, c, kh, kw));
+        }
+
+        public int n() {
+            return sizes.get(0);
+        }
+
+        public int k() {
+            return sizes.get(1);
+        }
+    }
 
     public static Stmt loop(String var, Index to, Stmt... body) {
         return new For(var, c(0), to, List.of(body));

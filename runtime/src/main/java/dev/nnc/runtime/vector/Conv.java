@@ -31,22 +31,20 @@ public final class Conv {
     private Conv() {}
 
     /**
-     * out = x * filters + bias, or relu of that when {@code relu} is 1. {@code packed}:
-     * kh*kw*c*lanes(f) floats; {@code padded} null unless the window leaves the image.
+     * out = x * filters + bias, or relu of that when {@code relu} is 1. The filters as
+     * {@link #pack} packs them: {@code prepacked} when prediction packed them once, else
+     * packed now into {@code packed} (kh*kw*c*lanes(f) floats); {@code padded} is null
+     * unless the window leaves the image.
      */
-    public static void forward(float[] x, float[] filters, float[] bias, float[] out, float[] packed, float[] padded,
-                               int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
-                               int oh, int ow, int f, int relu) {
+    public static void forward(float[] x, float[] filters, float[] bias, float[] out, float[] prepacked, float[] packed,
+                               float[] padded, int rows, int h, int w, int c, int kh, int kw, int stride, int padTop,
+                               int padLeft, int oh, int ow, int f, int relu) {
         float floor = relu == 1 ? 0f : Float.NEGATIVE_INFINITY;
         int fp = lanes(f);
-        for (int fo = 0; fo < fp; fo++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        packed[((ky * kw + kx) * c + ci) * fp + fo] = fo < f ? filters[((fo * c + ci) * kh + ky) * kw + kx] : 0;
-                    }
-                }
-            }
+        if (prepacked != null) {
+            packed = prepacked;
+        } else {
+            packInto(filters, packed, f, c, kh, kw);
         }
         int sh = padded == null ? h : Images.paddedHeight(h, kh, stride, padTop, oh);
         int sw = padded == null ? w : Images.paddedWidth(w, kw, stride, padLeft, ow);
@@ -190,6 +188,24 @@ public final class Conv {
             s0.add(s1).add(s2.add(s3)).intoArray(db, ch);
             for (int q = whole; q < n; q++) {
                 for (int j = 0; j < L; j++) db[ch + j] += dy[q * channels + ch + j];
+            }
+        }
+    }
+
+    /** Filters [f][c][kh][kw] as rows of filters: element (ky, kx, ci) of every filter, then the next, rows padded to whole vectors. */
+    public static float[] pack(float[] filters, int f, int c, int kh, int kw) {
+        float[] packed = new float[kh * kw * c * lanes(f)];
+        packInto(filters, packed, f, c, kh, kw);
+        return packed;
+    }
+
+    private static void packInto(float[] filters, float[] packed, int f, int c, int kh, int kw) {
+        int fp = lanes(f);
+        for (int fo = 0; fo < f; fo++) {
+            for (int ci = 0, from = fo * c * kh * kw; ci < c; ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++, from++) packed[((ky * kw + kx) * c + ci) * fp + fo] = filters[from];
+                }
             }
         }
     }

@@ -12,9 +12,10 @@ import java.util.Arrays;
  * Pools never pad. Each method gets the window's geometry as twelve ints, as
  * {@link Conv}'s do (the last, filters, is the channels).
  *
- * <p>A window is one flat loop over its kh * kw places: with C2 in JDK 17, a vector
- * carried through nested loops, or chosen by a condition, is boxed (a hundred times
- * slower).
+ * <p>A window is one flat loop over its kh * kw places, and no vector is carried from
+ * one place to the next: the running maximum or sum lives in the output, the gradient
+ * not yet given in a 16-float array. With C2 in JDK 17, a vector carried through a loop
+ * inside other loops was boxed (ten times slower, and garbage for the collector).
  */
 public final class Pool {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -29,14 +30,14 @@ public final class Pool {
         for (int o = 0, pixels = rows * oh * ow; o < pixels; o++) {
             int window = Images.window(o, h, w, c, stride, oh, ow);
             for (int ch = 0; ch < c; ch += L) {
-                FloatVector max = FloatVector.fromArray(S, x, window + ch);
+                int to = o * c + ch;
+                FloatVector.fromArray(S, x, window + ch).intoArray(out, to);
                 for (int k = 1, at = window + ch, column = 0; k < places; k++) {
                     column++;
                     at += column == kw ? nextRow : c;
                     if (column == kw) column = 0;
-                    max = max.max(FloatVector.fromArray(S, x, at));
+                    FloatVector.fromArray(S, out, to).max(FloatVector.fromArray(S, x, at)).intoArray(out, to);
                 }
-                max.intoArray(out, o * c + ch);
             }
         }
     }
@@ -49,35 +50,40 @@ public final class Pool {
         for (int o = 0, pixels = rows * oh * ow; o < pixels; o++) {
             int window = Images.window(o, h, w, c, stride, oh, ow);
             for (int ch = 0; ch < c; ch += L) {
-                FloatVector sum = FloatVector.fromArray(S, x, window + ch);
+                int to = o * c + ch;
+                FloatVector.fromArray(S, x, window + ch).intoArray(out, to);
                 for (int k = 1, at = window + ch, column = 0; k < places; k++) {
                     column++;
                     at += column == kw ? nextRow : c;
                     if (column == kw) column = 0;
-                    sum = sum.add(FloatVector.fromArray(S, x, at));
+                    FloatVector.fromArray(S, out, to).add(FloatVector.fromArray(S, x, at)).intoArray(out, to);
                 }
-                sum.mul(scale).intoArray(out, o * c + ch);
+                FloatVector.fromArray(S, out, to).mul(scale).intoArray(out, to);
             }
         }
     }
 
-    /** Each window's gradient to its first element equal to its maximum, as PyTorch does. */
-    public static void maxPoolGradient(float[] x, float[] y, float[] dy, float[] dx, int rows, int h, int w, int c,
-                                       int kh, int kw, int stride, int padTop, int padLeft, int oh, int ow, int channels) {
+    /**
+     * Each window's gradient to its first element equal to its maximum, as PyTorch does;
+     * {@code left} (16 floats) holds what is not yet given, per lane.
+     */
+    public static void maxPoolGradient(float[] x, float[] y, float[] dy, float[] dx, float[] left, int rows, int h, int w,
+                                       int c, int kh, int kw, int stride, int padTop, int padLeft, int oh, int ow,
+                                       int channels) {
         Arrays.fill(dx, 0, rows * h * w * c, 0f);
         int places = kh * kw;
         int nextRow = (w - kw + 1) * c;
-        FloatVector zero = FloatVector.zero(S);
         for (int o = 0, pixels = rows * oh * ow; o < pixels; o++) {
             int window = Images.window(o, h, w, c, stride, oh, ow);
             for (int ch = 0; ch < c; ch += L) {
                 FloatVector max = FloatVector.fromArray(S, y, o * c + ch);
-                // the gradient not yet given to a maximum, per lane
-                FloatVector left = FloatVector.fromArray(S, dy, o * c + ch);
+                FloatVector.fromArray(S, dy, o * c + ch).intoArray(left, 0);
                 for (int k = 0, at = window + ch, column = 0; k < places; k++) {
+                    FloatVector zero = FloatVector.zero(S);
+                    FloatVector given = FloatVector.fromArray(S, left, 0);
                     VectorMask<Float> hit = FloatVector.fromArray(S, x, at).eq(max);
-                    FloatVector.fromArray(S, dx, at).add(zero.blend(left, hit)).intoArray(dx, at);
-                    left = left.blend(zero, hit);
+                    FloatVector.fromArray(S, dx, at).add(zero.blend(given, hit)).intoArray(dx, at);
+                    given.blend(zero, hit).intoArray(left, 0);
                     column++;
                     at += column == kw ? nextRow : c;
                     if (column == kw) column = 0;
@@ -95,8 +101,8 @@ public final class Pool {
         for (int o = 0, pixels = rows * oh * ow; o < pixels; o++) {
             int window = Images.window(o, h, w, c, stride, oh, ow);
             for (int ch = 0; ch < c; ch += L) {
-                FloatVector share = FloatVector.fromArray(S, dy, o * c + ch).mul(scale);
                 for (int k = 0, at = window + ch, column = 0; k < places; k++) {
+                    FloatVector share = FloatVector.fromArray(S, dy, o * c + ch).mul(scale);
                     FloatVector.fromArray(S, dx, at).add(share).intoArray(dx, at);
                     column++;
                     at += column == kw ? nextRow : c;
