@@ -39,4 +39,12 @@ class ReproducibilityTest {
         assertArrayEquals(one, train(2));
         assertArrayEquals(one, train(3));
     }
+
+    @Test
+    void aConvolutionalNetworkGivesIdenticalWeightsOnOneTwoAndThreeThreads() throws IOException {
+        String cnn = "tests/data/fashion_cnn_small.nn";
+        byte[] one = train(cnn, 1, "1");
+        assertArrayEquals(one, train(cnn, 2, "1"));
+        assertArrayEquals(one, train(cnn, 3, "1"));
+    }
 }
