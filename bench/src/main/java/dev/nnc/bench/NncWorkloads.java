@@ -51,7 +51,7 @@ final class NncWorkloads {
         NncWorkloads w = new NncWorkloads(Path.of(args[0]));
         switch (args[2]) {
             case "fashion" -> w.fashion("fashion_mlp.nn", "fashion", Integer.parseInt(args[1]), new int[]{1, 2}, true);
-            case "cnn" -> w.fashion("fashion_cnn.nn", "fashion_cnn", 1, new int[]{2}, false);
+            case "cnn" -> w.fashion("fashion_cnn.nn", "fashion_cnn", 2, new int[]{2}, false);
             case "small" -> w.small();
             case "allocation" -> w.allocation();
             default -> throw new IllegalArgumentException("no workload group " + args[2]);
