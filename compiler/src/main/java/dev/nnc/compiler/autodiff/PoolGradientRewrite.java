@@ -15,7 +15,9 @@ import java.util.Map;
  * maxpool'(x, y, dy) ⊙ f'(x) over the whole image, though maxpool' is zero except at
  * each window's maximum, where x = y; so it equals maxpool'(x, y, dy ⊙ f'(y)), which
  * multiplies a quarter as many numbers (for 2x2 windows) and saves a pass over the
- * image. Exact: f'(x) is f'(y) wherever the product is not zero.
+ * image. Exact: f'(x) is f'(y) wherever the product is not zero. And a convolution's
+ * bias gradient, the sum of pool'(dy) over the image, is the sum of dy: a pool passes
+ * each window's gradient on whole (max to one element, mean in equal shares).
  */
 public final class PoolGradientRewrite {
     private PoolGradientRewrite() {}
@@ -24,6 +26,13 @@ public final class PoolGradientRewrite {
         Graph.Builder out = new Graph.Builder();
         Map<Node, Node> copies = new HashMap<>();
         for (Node n : graph.nodes()) {
+            Node summed = n.op() instanceof Op.ChannelSum ? copies.get(n.input(0)) : null;
+            if (summed != null && summed.op() instanceof Op.PoolGrad) {
+                // a pool passes each window's gradient on whole, so the sum over the image is the
+                // sum over the pool's smaller output (the last input of its gradient)
+                copies.put(n, out.add(n.op(), summed.input(summed.inputs().size() - 1)));
+                continue;
+            }
             Node poolGrad = null;
             Node derivative = null;
             if (n.op() instanceof Op.Mul) {

@@ -70,7 +70,9 @@ public final class Pool {
     public static void maxPoolGradient(float[] x, float[] y, float[] dy, float[] dx, float[] left, int rows, int h, int w,
                                        int c, int kh, int kw, int stride, int padTop, int padLeft, int oh, int ow,
                                        int channels) {
-        Arrays.fill(dx, 0, rows * h * w * c, 0f);
+        // windows that tile the image exactly write every element once: no zeros first, no sums
+        boolean tiled = stride == kh && stride == kw && oh * stride == h && ow * stride == w;
+        if (!tiled) Arrays.fill(dx, 0, rows * h * w * c, 0f);
         int places = kh * kw;
         int nextRow = (w - kw + 1) * c;
         for (int o = 0, pixels = rows * oh * ow; o < pixels; o++) {
@@ -82,7 +84,12 @@ public final class Pool {
                     FloatVector zero = FloatVector.zero(S);
                     FloatVector given = FloatVector.fromArray(S, left, 0);
                     VectorMask<Float> hit = FloatVector.fromArray(S, x, at).eq(max);
-                    FloatVector.fromArray(S, dx, at).add(zero.blend(given, hit)).intoArray(dx, at);
+                    FloatVector share = zero.blend(given, hit);
+                    if (tiled) {
+                        share.intoArray(dx, at);
+                    } else {
+                        FloatVector.fromArray(S, dx, at).add(share).intoArray(dx, at);
+                    }
                     given.blend(zero, hit).intoArray(left, 0);
                     column++;
                     at += column == kw ? nextRow : c;
