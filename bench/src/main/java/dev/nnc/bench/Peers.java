@@ -58,7 +58,10 @@ final class Peers {
                 "--epochs", String.valueOf(epochs)));
     }
 
-    /** The CNN workloads: the better of two epochs, on two threads only (PyTorch's better setting; one thread takes over a minute an epoch). */
+    /**
+     * The CNN workloads: the better of two epochs, on two threads only (PyTorch's better
+     * setting; one thread takes over a minute an epoch).
+     */
     Map<String, Figure> torchCnn() throws IOException, InterruptedException {
         return run("torch", List.of("/usr/bin/python3", shared.resolve("torch_reference.py").toString(),
                 "--only", "cnn", "--threads", "2", "--epochs", "2"));

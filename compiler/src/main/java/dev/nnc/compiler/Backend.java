@@ -57,7 +57,8 @@ final class Backend {
         Buffers trainingNames = new Buffers("t", names, training);
 
         List<String> predict = lower("predict", Fusion.kernels(inference, List.of(inference.output())), inferenceNames, true);
-        int predictionRowFloats = buffers.values().stream().filter(ClassPlan.Buffer::batched).mapToInt(ClassPlan.Buffer::size).sum();
+        int predictionRowFloats = buffers.values().stream().filter(ClassPlan.Buffer::batched)
+                .mapToInt(ClassPlan.Buffer::size).sum();
         List<String> evaluate = lower("evaluate", Fusion.kernels(inference, List.of(inference.output(), inference.loss())),
                 inferenceNames, true);
         int inferenceCount = descriptions.size();
@@ -121,7 +122,9 @@ final class Backend {
             descriptions.add(name + ": " + k.describe());
             calls.add(name);
         }
-        for (Loop.Scratch s : lowering.scratch()) buffers.putIfAbsent(s.name(), new ClassPlan.Buffer(s.name(), s.batched(), s.size()));
+        for (Loop.Scratch s : lowering.scratch()) {
+            buffers.putIfAbsent(s.name(), new ClassPlan.Buffer(s.name(), s.batched(), s.size()));
+        }
         return calls;
     }
 
