@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The convolution kernels of training and prediction, as implicit matrix products over
  * tiles: no im2col buffer, the windows are read in place. Images are rows of [height,
  * width, channels] (channels last), filters [filters, channels, kh, kw] as PyTorch
- * stores them; each call repacks the filters (a few thousand floats) so that a row of
- * 16 or 32 filters is contiguous, and works on a zero-padded copy of the images when the
- * window reaches past their edge.
+ * stores them, repacked (a few thousand floats: at each training call, once for
+ * prediction, by {@link #pack}) so that each filter element's row of filters is
+ * contiguous; a zero-padded copy of the images serves when a window reaches past their
+ * edge.
  *
  * <p>The micro-kernels ({@link ConvTiles}) are the one of {@link Gemm}: six rows (output
  * pixels, or for the filter gradient six filter elements) times four vectors of 16
