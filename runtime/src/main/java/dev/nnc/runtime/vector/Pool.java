@@ -15,7 +15,9 @@ import java.util.Arrays;
  * <p>A window is one flat loop over its kh * kw places, and no vector is carried from
  * one place to the next: the running maximum or sum lives in the output, the gradient
  * not yet given in a 16-float array. With C2 in JDK 17, a vector carried through a loop
- * inside other loops was boxed (ten times slower, and garbage for the collector).
+ * inside other loops was boxed (ten times slower, and garbage for the collector). For
+ * the same reason maxPool and avgPool are twins rather than one method that chooses its
+ * operation.
  */
 public final class Pool {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
