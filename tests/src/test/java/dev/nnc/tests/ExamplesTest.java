@@ -78,4 +78,12 @@ class ExamplesTest {
                 "examples/fashion_cnn/fashion_cnn.nn");
         assertEquals(0, result.status(), result.err());
     }
+
+    @Test
+    void theConvolutionalNetworkPassesTheGradientCheckOnFashionImages() {
+        // the fashion_cnn example's layers on real images (the small data set of the tests)
+        Cli result = Cli.run("gradcheck", "tests/data/fashion_cnn_small.nn", "--samples", "2");
+        assertEquals(0, result.status(), result.out() + result.err());
+        assertTrue(result.out().contains("conv2d_2.weight"), result.out());
+    }
 }
