@@ -87,13 +87,16 @@ public final class ModelSummary {
         List<Row> rows = rows(model);
         StringBuilder out = new StringBuilder();
         out.append("Model: ").append(model.name()).append('\n');
-        String line = "-".repeat(64) + '\n';
-        out.append(line).append(String.format("%-28s %-16s %12s%n", "Layer (type)", "Output shape", "Param #"));
+        // the first column as wide as its longest entry ("avgpool(2, stride = 1) (pooling)"), at least 28
+        int width = Math.max(28, rows.stream().mapToInt(r -> r.name().length() + r.kind().length() + 3).max().orElse(0));
+        String row = "%-" + width + "s %-16s %,12d%n";
+        String line = "-".repeat(width + 36) + '\n';
+        out.append(line).append(String.format("%-" + width + "s %-16s %12s%n", "Layer (type)", "Output shape", "Param #"));
         out.append(line.replace('-', '='));
         long params = 0;
         long flops = 0;
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "%-28s %-16s %,12d%n", r.name() + " (" + r.kind() + ")", r.shape(), r.parameters()));
+            out.append(String.format(Locale.ROOT, row, r.name() + " (" + r.kind() + ")", r.shape(), r.parameters()));
             params += r.parameters();
             flops += r.flops();
         }
