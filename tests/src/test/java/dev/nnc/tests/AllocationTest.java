@@ -11,7 +11,8 @@ import dev.nnc.runtime.data.IdxReader;
 import dev.nnc.runtime.spec.TrainSpec;
 import dev.nnc.runtime.train.Initializer;
 import dev.nnc.runtime.train.Trainer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Once the JIT has compiled them, a training step and a prediction allocate nothing: the
- * Fashion-MNIST MLP on one thread, epoch after epoch, at least one of which allocates no
+ * Fashion-MNIST MLP and CNN on one thread, epoch after epoch, at least one of which allocates no
  * more than its own bookkeeping (a kernel whose vectors C2 boxes allocates kilobytes a
  * step, every epoch). Counts bytes, never time.
  */
@@ -33,9 +34,10 @@ class AllocationTest {
     /** What an epoch may allocate besides its steps: its statistics record and the history's slot for it. */
     static final long EPOCH_BOOKKEEPING = 1024;
 
-    @Test
-    void aWarmTrainingStepAndPredictionAllocateNothing() throws Exception {
-        ModelClass model = ModelLoader.load(Compiler.compile(SourceFile.read(Path.of("bench/models/fashion_mlp.nn"))));
+    @ParameterizedTest
+    @ValueSource(strings = {"bench/models/fashion_mlp.nn", "bench/models/fashion_cnn.nn"})
+    void aWarmTrainingStepAndPredictionAllocateNothing(String file) throws Exception {
+        ModelClass model = ModelLoader.load(Compiler.compile(SourceFile.read(Path.of(file))));
         Dataset images = new IdxReader(model.spec()).read(Path.of("tests/data/fashion-3000-images.gz"),
                 Path.of("tests/data/fashion-3000-labels.gz"));
         Dataset data = FeatureScaling.apply(FeatureScaling.fit(model.spec().preprocessing(), images), images);

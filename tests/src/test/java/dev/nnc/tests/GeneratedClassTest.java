@@ -22,7 +22,7 @@ class GeneratedClassTest {
     @ParameterizedTest
     @ValueSource(strings = {"examples/xor/xor.nn", "examples/and_gate/and_gate.nn", "examples/iris/iris.nn",
             "examples/sine/sine.nn", "examples/fashion/fashion.nn", "examples/residual/residual.nn",
-            "tests/golden/valid_forms.nn"})
+            "examples/fashion_cnn/fashion_cnn.nn", "tests/data/fashion_cnn_small.nn", "tests/golden/valid_forms.nn"})
     void verifies(String file) throws IOException {
         var model = Frontend.check(SourceFile.read(Path.of(file)));
         for (boolean doublePrecision : new boolean[]{false, true}) {
