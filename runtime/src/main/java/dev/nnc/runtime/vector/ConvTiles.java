@@ -1,3 +1,4 @@
+// Written by runtime/tools/conv_tiles.py: edit that script, not this file.
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
