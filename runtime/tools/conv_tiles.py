@@ -6,6 +6,8 @@ class comment). Edit this script, not the Java file, and run it: python3 runtime
 import os
 
 R = range(6)
+
+
 def decl(nv):
     out = []
     for i in R:
@@ -16,11 +18,10 @@ def decl(nv):
             out.append("        FloatVector " + ", ".join(f"{n} = s00" for n in names) + ";")
     return "\n".join(out) + "\n"
 def loads(nv, arr, at, two_var=None):
+    """b0..b(nv-1) = vectors at arr[at], arr[at + L]...; with two_var, the second is at + two_var (16, or 0: the first again)."""
     out = []
     for v in range(nv):
-        off = "" if v == 0 else (f" + {two_var}" if two_var and v == 1 else f" + {v if v > 1 else ''}{' * ' if v > 1 else ''}L".replace("+ L", "+ L"))
-        if v == 1 and not two_var: off = " + L"
-        if v > 1: off = f" + {v} * L"
+        off = "" if v == 0 else f" + {two_var}" if v == 1 and two_var else " + L" if v == 1 else f" + {v} * L"
         out.append(f"            FloatVector b{v} = FloatVector.fromArray(S, {arr}, {at}{off});")
     return "\n".join(out) + "\n"
 def fmas(nv, idx):
