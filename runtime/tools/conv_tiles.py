@@ -112,23 +112,25 @@ def sums_kernel(nv):
     name = "sums2" if two else "sums4"
     doc = ('''    /**
      * Six filter elements (window offsets o_i) times 32 (or 16) filters from fo, summed
-     * over every pixel of every row: the filter gradient, stored at c_i. One loop over
-     * the pixels: base is the window of pixel q, moved a stride along the row, down a
-     * row, or on to the next image.
+     * over {@code count} pixels from pixel q0 and added to the sums at c_i: the filter
+     * gradient, a block of pixels at a time. One loop over the pixels: base is the window
+     * of pixel q, moved a stride along the row, down a row, or on to the next image.
      */''' if two else '''    /** {@link #sums2} over four vectors (64 filters): each pixel's 64 gradients are read once for six filter elements. */''')
     params = (f"float[] a, int imageSize, int lineSize, int channels, int o0, int o1, int o2, int o3, int o4, int o5,\n"
-              f"                      int rows, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,\n"
+              f"                      int q0, int count, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,\n"
               f"                      {ROWS_C}")
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = f - fo > L;\n        int second = two ? L : 0;\n" if two else "")
     loop = f'''        int step = stride * channels;
         int down = stride * lineSize;
-        int base = 0;
-        int line = 0;
-        int image = 0;
-        int leftX = ow;
-        int leftY = oh;
-        for (int q = 0, d = fo, n = rows * oh * ow; q < n; q++, d += f) {{
+        int image = q0 / (oh * ow) * imageSize;
+        int oy = q0 / ow % oh;
+        int ox = q0 % ow;
+        int line = image + oy * down;
+        int base = line + ox * step;
+        int leftX = ow - ox;
+        int leftY = oh - oy;
+        for (int q = 0, d = q0 * f + fo; q < count; q++, d += f) {{
 {loads(nv, "dy", "d", "second" if two else None)}{fmas(nv, lambda i: f"base + o{i}")}            base += step;
             if (--leftX == 0) {{
                 leftX = ow;
@@ -149,7 +151,12 @@ def sums_kernel(nv):
             stores.append("        if (two) {"); stores += ["            " + s for s in st]; stores.append("        }")
         else:
             stores += ["        " + s for s in st]
-    return doc + "\n" + head + pre + decl(nv) + loop + "\n".join(stores) + "\n    }\n"
+    start = []
+    for v in range(nv):
+        for i in R:
+            at = f"c{i}{cols(v)}" if not (two and v == 1) else f"c{i} + second"
+            start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, out, {at});")
+    return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + "\n".join(stores) + "\n    }\n"
 
 header = '''// Written by runtime/tools/conv_tiles.py: edit that script, not this file.
 package dev.nnc.runtime.vector;

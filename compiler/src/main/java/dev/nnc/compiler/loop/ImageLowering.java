@@ -61,7 +61,8 @@ final class ImageLowering {
             Window g = c.window();
             if (!vector(c.filters())) return weightGradient(n, c);
             return call("Conv", "weightGradient", g, c.filters(), weightGradient(n, c), input(n, 0), input(n, 1), out(n),
-                    scratch(kernelName + "_sums", false, packedFilters(g, c.filters())), padded(kernelName, g));
+                    scratch(kernelName + "_sums", false, packedFilters(g, c.filters()) + lanes(c.filters())),
+                    padded(kernelName, g));
         }
         if (op instanceof Op.ChannelSum s) {
             int pixels = n.input(0).shape().size() / s.channels();

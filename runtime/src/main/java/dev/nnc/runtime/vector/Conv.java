@@ -131,7 +131,7 @@ public final class Conv {
         Images.crop(work, dx, rows, h, w, c, ph, pw, padTop, padLeft);
     }
 
-    /** dfilters from x and dy, summed over every row and pixel. {@code sums}: kh*kw*c*lanes(f) floats. */
+    /** dfilters from x and dy, summed over every row and pixel. {@code sums}: (kh*kw*c + 1)*lanes(f) floats. */
     public static void weightGradient(float[] x, float[] dy, float[] dw, float[] sums, float[] padded,
                                       int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
                                       int oh, int ow, int f) {
@@ -141,22 +141,29 @@ public final class Conv {
         float[] src = padded == null ? x : padded;
         if (padded != null) Images.pad(x, padded, rows, h, w, c, sh, sw, padTop, padLeft);
         int k = kh * kw * c;
-        for (int t = 0; t < k; t += TILE) {
-            // as in forward, the last tile moves back and computes some elements twice, identically
-            int k0 = Math.max(0, Math.min(t, k - TILE));
-            int o0 = Images.offset(k0, sw, kw, c), o1 = Images.offset(at(k0 + 1, k), sw, kw, c);
-            int o2 = Images.offset(at(k0 + 2, k), sw, kw, c), o3 = Images.offset(at(k0 + 3, k), sw, kw, c);
-            int o4 = Images.offset(at(k0 + 4, k), sw, kw, c), o5 = Images.offset(at(k0 + 5, k), sw, kw, c);
-            int c0 = k0 * fp, c1 = at(k0 + 1, k) * fp, c2 = at(k0 + 2, k) * fp;
-            int c3 = at(k0 + 3, k) * fp, c4 = at(k0 + 4, k) * fp, c5 = at(k0 + 5, k) * fp;
-            int image = sh * sw * c;
-            for (int fo = 0; fo < f; fo += f - fo >= 4 * L ? 4 * L : 2 * L) {
-                if (f - fo >= 4 * L) {
-                    ConvTiles.sums4(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums,
-                            c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
-                } else {
-                    ConvTiles.sums2(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, rows, oh, ow, stride, dy, f, fo, sums,
-                            c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
+        int image = sh * sw * c;
+        int pixels = rows * oh * ow;
+        int junk = k * fp; // where the rows of the last tile past the last element add up
+        java.util.Arrays.fill(sums, 0, junk + fp, 0f);
+        // a block of pixels at a time, every filter element over it: the block's output
+        // gradients (64 KB for 64 filters) stay in the cache while all the tiles read them
+        for (int q0 = 0; q0 < pixels; q0 += SUM_BLOCK) {
+            int count = Math.min(SUM_BLOCK, pixels - q0);
+            for (int k0 = 0; k0 < k; k0 += TILE) {
+                int o0 = Images.offset(k0, sw, kw, c), o1 = Images.offset(at(k0 + 1, k), sw, kw, c);
+                int o2 = Images.offset(at(k0 + 2, k), sw, kw, c), o3 = Images.offset(at(k0 + 3, k), sw, kw, c);
+                int o4 = Images.offset(at(k0 + 4, k), sw, kw, c), o5 = Images.offset(at(k0 + 5, k), sw, kw, c);
+                int c0 = k0 * fp, c1 = k0 + 1 < k ? c0 + fp : junk, c2 = k0 + 2 < k ? c0 + 2 * fp : junk;
+                int c3 = k0 + 3 < k ? c0 + 3 * fp : junk, c4 = k0 + 4 < k ? c0 + 4 * fp : junk;
+                int c5 = k0 + 5 < k ? c0 + 5 * fp : junk;
+                for (int fo = 0; fo < f; fo += f - fo >= 4 * L ? 4 * L : 2 * L) {
+                    if (f - fo >= 4 * L) {
+                        ConvTiles.sums4(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, q0, count, oh, ow, stride, dy, f, fo,
+                                sums, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
+                    } else {
+                        ConvTiles.sums2(src, image, sw * c, c, o0, o1, o2, o3, o4, o5, q0, count, oh, ow, stride, dy, f, fo,
+                                sums, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
+                    }
                 }
             }
         }
@@ -210,6 +217,9 @@ public final class Conv {
             }
         }
     }
+
+    /** Pixels per block of the filter gradient's sums. */
+    private static final int SUM_BLOCK = 256;
 
     /** Whether these kernels take a layer with this many filters (or channels). */
     public static boolean fits(int columns) {

@@ -250,29 +250,37 @@ final class ConvTiles {
 
     /**
      * Six filter elements (window offsets o_i) times 32 (or 16) filters from fo, summed
-     * over every pixel of every row: the filter gradient, stored at c_i. One loop over
-     * the pixels: base is the window of pixel q, moved a stride along the row, down a
-     * row, or on to the next image.
+     * over {@code count} pixels from pixel q0 and added to the sums at c_i: the filter
+     * gradient, a block of pixels at a time. One loop over the pixels: base is the window
+     * of pixel q, moved a stride along the row, down a row, or on to the next image.
      */
     static void sums2(float[] a, int imageSize, int lineSize, int channels, int o0, int o1, int o2, int o3, int o4, int o5,
-                      int rows, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,
+                      int q0, int count, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,
                       int c0, int c1, int c2, int c3, int c4, int c5) {
         boolean two = f - fo > L;
         int second = two ? L : 0;
-        FloatVector s00 = FloatVector.zero(S), s01 = s00;
-        FloatVector s10 = s00, s11 = s00;
-        FloatVector s20 = s00, s21 = s00;
-        FloatVector s30 = s00, s31 = s00;
-        FloatVector s40 = s00, s41 = s00;
-        FloatVector s50 = s00, s51 = s00;
+        FloatVector s00 = FloatVector.fromArray(S, out, c0);
+        FloatVector s10 = FloatVector.fromArray(S, out, c1);
+        FloatVector s20 = FloatVector.fromArray(S, out, c2);
+        FloatVector s30 = FloatVector.fromArray(S, out, c3);
+        FloatVector s40 = FloatVector.fromArray(S, out, c4);
+        FloatVector s50 = FloatVector.fromArray(S, out, c5);
+        FloatVector s01 = FloatVector.fromArray(S, out, c0 + second);
+        FloatVector s11 = FloatVector.fromArray(S, out, c1 + second);
+        FloatVector s21 = FloatVector.fromArray(S, out, c2 + second);
+        FloatVector s31 = FloatVector.fromArray(S, out, c3 + second);
+        FloatVector s41 = FloatVector.fromArray(S, out, c4 + second);
+        FloatVector s51 = FloatVector.fromArray(S, out, c5 + second);
         int step = stride * channels;
         int down = stride * lineSize;
-        int base = 0;
-        int line = 0;
-        int image = 0;
-        int leftX = ow;
-        int leftY = oh;
-        for (int q = 0, d = fo, n = rows * oh * ow; q < n; q++, d += f) {
+        int image = q0 / (oh * ow) * imageSize;
+        int oy = q0 / ow % oh;
+        int ox = q0 % ow;
+        int line = image + oy * down;
+        int base = line + ox * step;
+        int leftX = ow - ox;
+        int leftY = oh - oy;
+        for (int q = 0, d = q0 * f + fo; q < count; q++, d += f) {
             FloatVector b0 = FloatVector.fromArray(S, dy, d);
             FloatVector b1 = FloatVector.fromArray(S, dy, d + second);
             FloatVector x = FloatVector.broadcast(S, a[base + o0]);
@@ -317,22 +325,42 @@ final class ConvTiles {
 
     /** {@link #sums2} over four vectors (64 filters): each pixel's 64 gradients are read once for six filter elements. */
     static void sums4(float[] a, int imageSize, int lineSize, int channels, int o0, int o1, int o2, int o3, int o4, int o5,
-                      int rows, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,
+                      int q0, int count, int oh, int ow, int stride, float[] dy, int f, int fo, float[] out,
                       int c0, int c1, int c2, int c3, int c4, int c5) {
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
-        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
-        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-        FloatVector s40 = s00, s41 = s00, s42 = s00, s43 = s00;
-        FloatVector s50 = s00, s51 = s00, s52 = s00, s53 = s00;
+        FloatVector s00 = FloatVector.fromArray(S, out, c0);
+        FloatVector s10 = FloatVector.fromArray(S, out, c1);
+        FloatVector s20 = FloatVector.fromArray(S, out, c2);
+        FloatVector s30 = FloatVector.fromArray(S, out, c3);
+        FloatVector s40 = FloatVector.fromArray(S, out, c4);
+        FloatVector s50 = FloatVector.fromArray(S, out, c5);
+        FloatVector s01 = FloatVector.fromArray(S, out, c0 + L);
+        FloatVector s11 = FloatVector.fromArray(S, out, c1 + L);
+        FloatVector s21 = FloatVector.fromArray(S, out, c2 + L);
+        FloatVector s31 = FloatVector.fromArray(S, out, c3 + L);
+        FloatVector s41 = FloatVector.fromArray(S, out, c4 + L);
+        FloatVector s51 = FloatVector.fromArray(S, out, c5 + L);
+        FloatVector s02 = FloatVector.fromArray(S, out, c0 + 2 * L);
+        FloatVector s12 = FloatVector.fromArray(S, out, c1 + 2 * L);
+        FloatVector s22 = FloatVector.fromArray(S, out, c2 + 2 * L);
+        FloatVector s32 = FloatVector.fromArray(S, out, c3 + 2 * L);
+        FloatVector s42 = FloatVector.fromArray(S, out, c4 + 2 * L);
+        FloatVector s52 = FloatVector.fromArray(S, out, c5 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, out, c0 + 3 * L);
+        FloatVector s13 = FloatVector.fromArray(S, out, c1 + 3 * L);
+        FloatVector s23 = FloatVector.fromArray(S, out, c2 + 3 * L);
+        FloatVector s33 = FloatVector.fromArray(S, out, c3 + 3 * L);
+        FloatVector s43 = FloatVector.fromArray(S, out, c4 + 3 * L);
+        FloatVector s53 = FloatVector.fromArray(S, out, c5 + 3 * L);
         int step = stride * channels;
         int down = stride * lineSize;
-        int base = 0;
-        int line = 0;
-        int image = 0;
-        int leftX = ow;
-        int leftY = oh;
-        for (int q = 0, d = fo, n = rows * oh * ow; q < n; q++, d += f) {
+        int image = q0 / (oh * ow) * imageSize;
+        int oy = q0 / ow % oh;
+        int ox = q0 % ow;
+        int line = image + oy * down;
+        int base = line + ox * step;
+        int leftX = ow - ox;
+        int leftY = oh - oy;
+        for (int q = 0, d = q0 * f + fo; q < count; q++, d += f) {
             FloatVector b0 = FloatVector.fromArray(S, dy, d);
             FloatVector b1 = FloatVector.fromArray(S, dy, d + L);
             FloatVector b2 = FloatVector.fromArray(S, dy, d + 2 * L);

@@ -104,7 +104,7 @@ class ConvTest {
                 }
             }
             float[] padded = g.padded() ? new float[g.rows * g.paddedHeight() * g.paddedWidth() * g.c] : null;
-            float[] sums = new float[g.k * g.k * g.c * Conv.lanes(g.f)];
+            float[] sums = new float[(g.k * g.k * g.c + 1) * Conv.lanes(g.f)];
             float[] actualDw = new float[filters.length];
             Conv.weightGradient(x, dy, actualDw, sums, padded, g.rows, g.h, g.w, g.c, g.k, g.k, g.stride, g.padTop, g.padLeft,
                     g.oh, g.ow, g.f);
