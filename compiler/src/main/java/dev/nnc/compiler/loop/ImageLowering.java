@@ -97,12 +97,11 @@ final class ImageLowering {
         String bias = c.bias() ? input(n, 2) : scratch(kernelName + "_zeros", false, c.filters());
         String prepacked = packedWeights == null ? null : packedWeights.computeIfAbsent(input(n, 1), filters ->
                 PackedWeight.filters(filters, c.filters(), g.channels(), g.kernelHeight(), g.kernelWidth())).field();
-        List<Stmt> call = call("Conv", "forward", g, c.filters(), scalar, input(n, 0), input(n, 1), bias, out, prepacked,
-                scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
-        RuntimeCall forward = (RuntimeCall) call.get(0);
-        List<Index> ints = new ArrayList<>(forward.ints());
+        List<Index> ints = new ArrayList<>(geometry(g, c.filters()));
         ints.add(c(relu == null ? 0 : 1));
-        return List.of(new RuntimeCall(forward.owner(), forward.method(), forward.arrays(), ints, scalar));
+        List<String> arrays = Arrays.asList(input(n, 0), input(n, 1), bias, out, prepacked,
+                scratch(kernelName + "_filters", false, packedFilters(g, c.filters())), padded(kernelName, g));
+        return List.of(new RuntimeCall("Conv", "forward", arrays, ints, scalar));
     }
 
     /**
@@ -116,9 +115,13 @@ final class ImageLowering {
 
     /** The runtime kernel, with the scalar nest as its fallback when the machine lacks 512-bit vectors. */
     private static List<Stmt> call(String owner, String method, Window g, int filters, List<Stmt> scalar, String... arrays) {
-        List<Index> ints = List.of(ROWS, c(g.height()), c(g.width()), c(g.channels()), c(g.kernelHeight()), c(g.kernelWidth()),
+        return List.of(new RuntimeCall(owner, method, Arrays.asList(arrays), geometry(g, filters), scalar));
+    }
+
+    /** The twelve ints every runtime image kernel gets first: rows, then the window's geometry. */
+    private static List<Index> geometry(Window g, int filters) {
+        return List.of(ROWS, c(g.height()), c(g.width()), c(g.channels()), c(g.kernelHeight()), c(g.kernelWidth()),
                 c(g.stride()), c(g.padTop()), c(g.padLeft()), c(g.outHeight()), c(g.outWidth()), c(filters));
-        return List.of(new RuntimeCall(owner, method, Arrays.asList(arrays), ints, scalar));
     }
 
     /** Floats in a 512-bit vector. */
