@@ -65,10 +65,12 @@ final class ImageLowering {
                     padded(kernelName, g));
         }
         if (op instanceof Op.ChannelSum s) {
+            // rows of [pixels, channels] are rows*pixels rows of [channels]
             int pixels = n.input(0).shape().size() / s.channels();
-            if (!vector(s.channels())) return channelSum(n, s.channels());
+            List<Stmt> scalar = KernelLowering.columnSums(out(n), input(n, 0), s.channels(), mul(ROWS, c(pixels)));
+            if (!vector(s.channels())) return scalar;
             return List.of(new RuntimeCall("Conv", "channelSum", List.of(input(n, 0), out(n)),
-                    List.of(ROWS, c(pixels), c(s.channels())), channelSum(n, s.channels())));
+                    List.of(ROWS, c(pixels), c(s.channels())), scalar));
         }
         if (op instanceof Op.Pool p) {
             Window g = p.window();
@@ -184,17 +186,6 @@ final class ImageLowering {
         return List.of(zero(dw, false, n.shape().size()), overOutputs(g, loop("f", c(c.filters()),
                 set("g", new Load(input(n, 1), outputAt(g, c.filters(), "f"))),
                 overWindow(g, store(dw, filterAt(g), plus(new Load(dw, filterAt(g)), times(new Var("g"), x)))))));
-    }
-
-    private List<Stmt> channelSum(Node n, int channels) {
-        String sum = out(n);
-        int pixels = n.input(0).shape().size() / channels;
-        Index at = add(mul(add(mul(v("r"), c(pixels)), v("p")), c(channels)), v("f"));
-        Stmt rows = loop("r", ROWS, loop("p", c(pixels), loop("f", c(channels),
-                store(sum, v("f"), plus(new Load(sum, v("f")), new Load(input(n, 0), at))))));
-        List<Stmt> scalar = List.of(zero(sum, false, channels), rows);
-        if (scratch == null || channels % VECTOR_LANES != 0) return scalar;
-        return List.of(new RuntimeCall("Conv", "channelSum", List.of(input(n, 0), sum), List.of(ROWS, c(pixels), c(channels)), scalar));
     }
 
     private List<Stmt> pool(Node n, Op.Pool p) {

@@ -301,13 +301,15 @@ public final class KernelLowering {
     }
 
     private List<Stmt> sumRows(Node n) {
-        int w = n.shape().size();
-        String out = buffers.name(n);
-        String in = buffers.name(n.input(0));
+        return columnSums(buffers.name(n), buffers.name(n.input(0)), n.shape().size(), ROWS);
+    }
+
+    /** out[j] = the sum over {@code rows} rows of {@code width} of in[r][j]: a bias gradient, or a convolution's per channel. */
+    static List<Stmt> columnSums(String out, String in, int width, Index rows) {
         return List.of(
-                loop("j", c(w), store(out, v("j"), k(0))),
-                loop("r", ROWS, loop("j", c(w), store(out, v("j"),
-                        plus(new Load(out, v("j")), new Load(in, add(mul(v("r"), c(w)), v("j"))))))));
+                loop("j", c(width), store(out, v("j"), k(0))),
+                loop("r", rows, loop("j", c(width), store(out, v("j"),
+                        plus(new Load(out, v("j")), new Load(in, add(mul(v("r"), c(width)), v("j"))))))));
     }
 
     private List<Stmt> mask(Node n, Op.DropoutMask d) {
