@@ -30,14 +30,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class KernelBenchmark {
-    /** FLOPs per sample of the 784-256-128-10 MLP's matrix products, forward. */
-    static final double FORWARD_FLOPS = 2.0 * (784 * 256 + 256 * 128 + 128 * 10);
-    /**
-     * And for training: the forward products, every weight gradient (as many again), and
-     * the input gradients of the second and third layers (the first layer's is never needed).
-     */
-    static final double TRAINING_FLOPS = 2 * FORWARD_FLOPS + 2.0 * (256 * 128 + 128 * 10);
-
     @Param({"64", "1000"})
     int batch;
 
@@ -99,8 +91,8 @@ public class KernelBenchmark {
             int batch = Integer.parseInt(r.getParams().getParam("batch"));
             double micros = r.getPrimaryResult().getScore();
             double flops = switch (name) {
-                case "gradients" -> TRAINING_FLOPS * batch;
-                case "predict" -> FORWARD_FLOPS * batch;
+                case "gradients" -> NncWorkloads.TRAINING_FLOPS * batch;
+                case "predict" -> NncWorkloads.FORWARD_FLOPS * batch;
                 default -> 0;
             };
             System.out.printf(Locale.ROOT, "%-10s batch %5d: %10.1f us%s%n", name, batch, micros,
