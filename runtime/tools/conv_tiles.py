@@ -48,31 +48,30 @@ def window_loop(nv, second):
             }}
         }}
 '''
+def by_vector(nv, two, statement):
+    """statement(i, v) for the six rows of each vector; with two, the second vector's only when the block has 32 columns."""
+    lines = []
+    for v in range(nv):
+        stmts = [statement(i, v) for i in R]
+        if two and v == 1:
+            lines += ["        if (two) {"] + ["            " + s for s in stmts] + ["        }"]
+        else:
+            lines += ["        " + s for s in stmts]
+    return "\n".join(lines) + "\n"
+
+
 def store(nv, two):
     lines = ["        FloatVector low = FloatVector.broadcast(S, floor);"]
     for v in range(nv):
         off = cols(v) if not (two and v == 1) else " + second"
         lines.append(f"        FloatVector bias{v} = FloatVector.fromArray(S, bias, biasAt{off});")
-    for v in range(nv):
-        stmts = [f"s{i}{v}.add(bias{v}).max(low).intoArray(c, c{i}{cols(v)});" for i in R]
-        if two and v == 1:
-            lines.append("        if (two) {")
-            lines += ["            " + s for s in stmts]
-            lines.append("        }")
-        else:
-            lines += ["        " + s for s in stmts]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + by_vector(nv, two, lambda i, v: f"s{i}{v}.add(bias{v}).max(low).intoArray(c, c{i}{cols(v)});")
+
+
 def add(nv, two):
-    lines = []
-    for v in range(nv):
-        stmts = [f"s{i}{v}.add(FloatVector.fromArray(S, c, c{i}{cols(v)})).intoArray(c, c{i}{cols(v)});" for i in R]
-        if two and v == 1:
-            lines.append("        if (two) {")
-            lines += ["            " + s for s in stmts]
-            lines.append("        }")
-        else:
-            lines += ["        " + s for s in stmts]
-    return "\n".join(lines) + "\n"
+    return by_vector(nv, two, lambda i, v:
+                     f"s{i}{v}.add(FloatVector.fromArray(S, c, c{i}{cols(v)})).intoArray(c, c{i}{cols(v)});")
+
 
 def store_kernel(nv):
     two = nv == 2
@@ -144,19 +143,13 @@ def sums_kernel(nv):
             }}
         }}
 '''
-    stores = []
-    for v in range(nv):
-        st = [f"s{i}{v}.intoArray(out, c{i}{cols(v)});" for i in R]
-        if two and v == 1:
-            stores.append("        if (two) {"); stores += ["            " + s for s in st]; stores.append("        }")
-        else:
-            stores += ["        " + s for s in st]
+    stores = by_vector(nv, two, lambda i, v: f"s{i}{v}.intoArray(out, c{i}{cols(v)});")
     start = []
     for v in range(nv):
         for i in R:
             at = f"c{i}{cols(v)}" if not (two and v == 1) else f"c{i} + second"
             start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, out, {at});")
-    return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + "\n".join(stores) + "\n    }\n"
+    return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + stores + "    }\n"
 
 header = '''// Written by runtime/tools/conv_tiles.py: edit that script, not this file.
 package dev.nnc.runtime.vector;
