@@ -78,18 +78,18 @@ public final class Conv {
 
     /**
      * dx from dy: each output pixel's gradient times the filters, added into its window.
-     * {@code packed}: kh*kw*f*lanes(c) floats; {@code work}: rows of the padded image plus
-     * lanes(c) floats where the tiles past the last pixel write.
+     * The channels come in whole vectors ({@link #fits}). {@code packed}: kh*kw*f*c floats;
+     * {@code work}: rows of the padded image plus c floats where the tiles past the last
+     * pixel write.
      */
     public static void inputGradient(float[] dy, float[] filters, float[] dx, float[] packed, float[] work,
                                      int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
                                      int oh, int ow, int f) {
-        int cp = lanes(c);
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
                 for (int fo = 0; fo < f; fo++) {
-                    for (int ci = 0; ci < cp; ci++) {
-                        packed[((ky * kw + kx) * f + fo) * cp + ci] = ci < c ? filters[((fo * c + ci) * kh + ky) * kw + kx] : 0;
+                    for (int ci = 0; ci < c; ci++) {
+                        packed[((ky * kw + kx) * f + fo) * c + ci] = filters[((fo * c + ci) * kh + ky) * kw + kx];
                     }
                 }
             }
@@ -97,7 +97,7 @@ public final class Conv {
         int ph = Images.paddedHeight(h, kh, stride, padTop, oh);
         int pw = Images.paddedWidth(w, kw, stride, padLeft, ow);
         int junk = rows * ph * pw * c;
-        java.util.Arrays.fill(work, 0, junk + cp, 0f);
+        java.util.Arrays.fill(work, 0, junk + c, 0f);
         int pixels = rows * oh * ow;
         for (int q = 0; q < pixels; q += TILE) {
             int c0 = Images.window(q, ph, pw, c, stride, oh, ow);
@@ -116,12 +116,12 @@ public final class Conv {
                     int d0 = c0 + off, d1 = place(c1, off, junk), d2 = place(c2, off, junk);
                     int d3 = place(c3, off, junk), d4 = place(c4, off, junk), d5 = place(c5, off, junk);
                     for (int ci = 0; ci < c; ci += c - ci >= 4 * L ? 4 * L : 2 * L) {
-                        int b = (ky * kw + kx) * f * cp + ci;
+                        int b = (ky * kw + kx) * f * c + ci;
                         if (c - ci >= 4 * L) {
-                            ConvTiles.add4(dy, a0, a1, a2, a3, a4, a5, f, packed, b, cp,
+                            ConvTiles.add4(dy, a0, a1, a2, a3, a4, a5, f, packed, b, c,
                                     work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci);
                         } else {
-                            ConvTiles.add2(dy, a0, a1, a2, a3, a4, a5, f, packed, b, cp,
+                            ConvTiles.add2(dy, a0, a1, a2, a3, a4, a5, f, packed, b, c,
                                     work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci, c - ci);
                         }
                     }

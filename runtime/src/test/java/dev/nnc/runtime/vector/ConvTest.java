@@ -113,8 +113,8 @@ class ConvTest {
             Conv.channelSum(dy, actualDb, g.rows, g.oh * g.ow, g.f);
             assertClose(db, actualDb, db.length, "bias gradient " + g);
             if (!Conv.fits(g.c)) continue;
-            float[] packed = new float[g.k * g.k * g.f * Conv.lanes(g.c)];
-            float[] work = new float[g.rows * g.paddedHeight() * g.paddedWidth() * g.c + Conv.lanes(g.c)];
+            float[] packed = new float[g.k * g.k * g.f * g.c];
+            float[] work = new float[g.rows * g.paddedHeight() * g.paddedWidth() * g.c + g.c];
             float[] actualDx = new float[x.length];
             Conv.inputGradient(dy, filters, actualDx, packed, work, g.rows, g.h, g.w, g.c, g.k, g.k, g.stride, g.padTop,
                     g.padLeft, g.oh, g.ow, g.f);
