@@ -87,7 +87,7 @@ final class NncWorkloads {
         Preprocessor prep = FeatureScaling.fit(spec.preprocessing(), train);
         train = FeatureScaling.apply(prep, train);
         Dataset test = FeatureScaling.apply(prep, rawTest);
-        TrainSpec trainSpec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7);
+        TrainSpec trainSpec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7, 1);
 
         double best = Double.POSITIVE_INFINITY;
         Network trained = null;
@@ -196,7 +196,7 @@ final class NncWorkloads {
         Dataset data = new Dataset("random", x, y, 150, 4, 1);
         Network net = model.create(16);
         Initializer.initialize(net, spec, 1);
-        TrainSpec warm = new TrainSpec(3000, 16, false, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1);
+        TrainSpec warm = new TrainSpec(3000, 16, false, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1, 1);
         new Trainer(net, spec, warm, spec.learningRate()).fit(data, null, 1, s -> { });
         Trainer.Result r = new Trainer(net, spec, spec.train(), spec.learningRate()).fit(data, null, 1, s -> { });
         double seconds = r.history().stream().mapToDouble(EpochStats::seconds).sum();
@@ -224,7 +224,7 @@ final class NncWorkloads {
         Initializer.initialize(net, model.spec(), 7);
         int epochs = 10;
         int steps = train.rows() / 64;
-        TrainSpec spec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7);
+        TrainSpec spec = new TrainSpec(epochs, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 7, 1);
         long id = Thread.currentThread().getId();
         long best = Long.MAX_VALUE;
         int warm = 0;

@@ -79,7 +79,19 @@ public final class Compiler {
         return new ModelSpec(model.name(), model.input().name(), model.input().shape(), model.preprocessing(),
                 model.targetName(), model.targetKind(), model.targetShape(), model.classNames(), outputWidth,
                 model.loss().sourceName(), model.optimizer().describe(), model.optimizer().lr(), parameters, model.train(), model.data(),
-                sha256(architecture));
+                sha256(architecture), sha256(training(model, architecture)));
+    }
+
+    /**
+     * What a checkpoint must share with the run that resumes it: the architecture and
+     * everything that shapes the updates (loss, optimizer, penalty, preprocessing, the
+     * training settings), but not the number of epochs or the checkpoint period, which
+     * a resumed run may change.
+     */
+    private static String training(CheckedModel model, String architecture) {
+        var train = model.train().withEpochs(0).withCheckpointEvery(0);
+        return architecture + "|" + model.loss().sourceName() + "|" + model.optimizer().describe() + "|"
+                + model.penalty() + "|" + model.preprocessing() + "|" + dev.nnc.runtime.json.JsonRecords.toJson(train);
     }
 
     private static String sha256(String text) {

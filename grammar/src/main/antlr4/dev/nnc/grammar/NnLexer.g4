@@ -13,6 +13,7 @@ PENALTY   : 'penalty' ;
 TRAIN     : 'train' ;
 DATA      : 'data' ;
 THEN      : 'then' ;
+EVERY     : 'every' ;
 
 ARROW   : '->' ;
 LBRACE  : '{' ;

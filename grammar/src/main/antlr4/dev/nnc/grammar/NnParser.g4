@@ -26,9 +26,10 @@ targetType : kind=ident (LBRACK expr (COMMA expr)* RBRACK)? ;
 
 // A training setting is a name and a value (`epochs 100`, `batch all`,
 // `until loss < 0.01`, `schedule warmup(epochs = 1) then cosine(...)`) or a call
-// (`early_stop(monitor = val_loss)`).
+// (`early_stop(monitor = val_loss)`), or a period (`checkpoint every 5`).
 setting
     : name=ident LPAREN arguments? RPAREN                # callSetting
+    | name=ident EVERY expr                              # periodSetting
     | name=ident expr (THEN expr)+                       # chainSetting
     | name=ident expr op=(LT | LE | GE | GT) expr        # conditionSetting
     | name=ident expr                                    # valueSetting
@@ -55,5 +56,5 @@ argument : (name=ident ASSIGN)? expr ;
 
 ident
     : IDENT | MODEL | INPUT | TARGET | OUTPUT | LOSS | OPTIMIZER | PENALTY
-    | TRAIN | DATA | THEN
+    | TRAIN | DATA | THEN | EVERY
     ;

@@ -84,6 +84,22 @@ public interface Network {
     void resetOptimizer();
 
     /**
+     * The optimizer's state tensors (momentum, Adam's moments; none for plain SGD), in
+     * a fixed order: with the parameters and {@link #optimizerSteps()}, everything a
+     * checkpoint needs to continue the updates exactly.
+     */
+    float[][] optimizerState();
+
+    /** The number of updates so far (Adam's bias correction counts them). */
+    double optimizerSteps();
+
+    /** Sets the number of updates, as a checkpoint recorded it. */
+    void optimizerSteps(double steps);
+
+    /** The generator that draws dropout masks, whose state a checkpoint saves. */
+    Rng random();
+
+    /**
      * Copies the weight matrices into the layout of the fastest prediction kernels (with
      * the Vector API on a machine with 512-bit vectors; else it does nothing), which
      * {@link #predict} and {@link #evaluate} then use, here and in replicas made after,

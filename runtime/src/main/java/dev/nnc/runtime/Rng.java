@@ -16,6 +16,17 @@ public final class Rng {
         this.hasSpare = false;
     }
 
+    /** The whole state, for a checkpoint: {@link #restore} continues the sequence exactly. */
+    public long[] state() {
+        return new long[]{state, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spare)};
+    }
+
+    public void restore(long[] saved) {
+        state = saved[0];
+        hasSpare = saved[1] != 0;
+        spare = Double.longBitsToDouble(saved[2]);
+    }
+
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

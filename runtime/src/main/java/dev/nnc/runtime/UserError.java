@@ -12,4 +12,9 @@ public class UserError extends RuntimeException {
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The command's exit status: 1, or 130 for a run the user interrupted. */
+    public int exitStatus() {
+        return 1;
+    }
 }

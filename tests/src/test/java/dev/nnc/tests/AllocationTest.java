@@ -45,7 +45,7 @@ class AllocationTest {
         Initializer.initialize(network, model.spec(), 1);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
-        TrainSpec train = new TrainSpec(EPOCHS, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1);
+        TrainSpec train = new TrainSpec(EPOCHS, 64, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1, 1);
         long least = Long.MAX_VALUE;
         for (int call = 0; call < CALLS && least > EPOCH_BOOKKEEPING; call++) {
             long[] perEpoch = new long[EPOCHS + 1];

@@ -14,11 +14,12 @@ import java.util.*;
 
 /**
  * Checks the {@code train} and {@code data} blocks and fills in the defaults: 10
- * epochs, batches of 32, shuffled, no validation, a constant learning rate, seed 1.
+ * epochs, batches of 32, shuffled, no validation, a constant learning rate, seed 1,
+ * a checkpoint after every epoch.
  */
 final class TrainingChecker {
     private static final List<String> SETTINGS = List.of(
-            "epochs", "batch", "shuffle", "validation", "early_stop", "schedule", "augment", "until", "seed");
+            "epochs", "batch", "shuffle", "validation", "early_stop", "schedule", "augment", "until", "seed", "checkpoint");
 
     private final Diagnostics diagnostics;
     private final ArgumentChecker arguments;
@@ -47,6 +48,7 @@ final class TrainingChecker {
         StopCondition until = null;
         Span untilSpan = null;
         long seed = 1;
+        int checkpointEvery = 1;
         Set<String> seen = new HashSet<>();
         for (Setting setting : block == null ? List.<Setting>of() : block.settings()) {
             String name = setting.name().text();
@@ -66,6 +68,7 @@ final class TrainingChecker {
                 case "shuffle" -> shuffle = single(setting).map(this::bool).orElse(shuffle);
                 case "validation" -> validation = single(setting).map(this::fraction).orElse(validation);
                 case "seed" -> seed = single(setting).map(e -> (long) whole(e, 0)).orElse(seed);
+                case "checkpoint" -> checkpointEvery = period(setting).orElse(checkpointEvery);
                 case "early_stop" -> {
                     earlyStop = earlyStop(setting);
                     earlyStopSpan = setting.span();
@@ -85,7 +88,7 @@ final class TrainingChecker {
         if (earlyStop != null) checkMetric(earlyStop.monitor(), validation, earlyStopSpan);
         if (until != null) checkMetric(until.metric(), validation, untilSpan);
         warnAboutIneffectiveSettings(epochs, earlyStop, earlyStopSpan, schedule, scheduleSpan);
-        return new TrainSpec(epochs, batch, shuffle, validation, earlyStop, schedule, List.copyOf(augment), until, seed);
+        return new TrainSpec(epochs, batch, shuffle, validation, earlyStop, schedule, List.copyOf(augment), until, seed, checkpointEvery);
     }
 
     /** Settings that check but can never take effect in a run of {@code epochs} epochs. */
@@ -112,6 +115,13 @@ final class TrainingChecker {
         if (Metrics.needsClasses(metric) && !classes) {
             diagnostics.error(span, metric + " needs a class or binary target; monitor loss for regression");
         }
+    }
+
+    /** {@code checkpoint every N}: N epochs. */
+    private Optional<Integer> period(Setting setting) {
+        if (setting instanceof PeriodSetting p) return Optional.of((int) whole(p.period(), 1));
+        diagnostics.error(setting.span(), "write checkpoint every N, with N in epochs, e.g. checkpoint every 5");
+        return Optional.empty();
     }
 
     private Optional<Expr> single(Setting setting) {

@@ -107,6 +107,7 @@ public final class ClassEmitter {
         arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::parameter).toList());
         arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList());
         arrays("reluOutputs", plan.reluOutputs());
+        arrays("optimizerState", optimizerStateFields());
         resetOptimizer();
         simple();
         cw.visitEnd();
@@ -349,14 +350,18 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
+    /** The optimizer's state arrays (s*: momentum, Adam's moments), in buffer order. */
+    private List<String> optimizerStateFields() {
+        return plan.buffers().stream().map(ClassPlan.Buffer::name).filter(name -> name.startsWith("s")).toList();
+    }
+
     /** Zeroes every optimizer state array (s*) and the step. */
     private void resetOptimizer() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "resetOptimizer", "()V", null, null);
         mv.visitCode();
-        for (ClassPlan.Buffer b : plan.buffers()) {
-            if (!b.name().startsWith("s")) continue;
+        for (String state : optimizerStateFields()) {
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
+            mv.visitFieldInsn(GETFIELD, owner, state, array);
             if (plan.doublePrecision()) {
                 mv.visitInsn(DCONST_0);
                 mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([DD)V", false);
@@ -373,7 +378,7 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** maxBatch(), predictionRowFloats(), penalty(), seed(long). */
+    /** maxBatch(), predictionRowFloats(), penalty(), seed(long), random(), optimizerSteps() and its setter. */
     private void simple() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "maxBatch", "()I", null, null);
         mv.visitCode();
@@ -404,6 +409,31 @@ public final class ClassEmitter {
         mv.visitFieldInsn(GETFIELD, owner, "rng", "L" + RNG + ";");
         mv.visitVarInsn(LLOAD, 1);
         mv.visitMethodInsn(INVOKEVIRTUAL, RNG, "setSeed", "(J)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "random", "()L" + RNG + ";", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "rng", "L" + RNG + ";");
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "optimizerSteps", "()D", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "step", "D");
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(ACC_PUBLIC, "optimizerSteps", "(D)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(DLOAD, 1);
+        mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

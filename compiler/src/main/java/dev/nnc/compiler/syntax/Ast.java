@@ -56,6 +56,9 @@ public final class Ast {
     /** {@code epochs 100}, or a chain {@code schedule warmup(epochs = 1) then cosine()}. */
     public record ValueSetting(Ident name, List<Expr> values, Span span) implements Setting {}
 
+    /** {@code checkpoint every 5}. */
+    public record PeriodSetting(Ident name, Expr period, Span span) implements Setting {}
+
     /** {@code until loss < 0.01}. */
     public record ConditionSetting(Ident name, Expr left, String operator, Expr right, Span span) implements Setting {}
 

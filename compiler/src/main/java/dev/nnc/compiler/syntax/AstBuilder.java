@@ -88,6 +88,8 @@ public final class AstBuilder {
         Span span = span(ctx);
         if (ctx instanceof NnParser.CallSettingContext c) {
             return new CallSetting(ident(c.name), arguments(c.arguments()), span);
+        } else if (ctx instanceof NnParser.PeriodSettingContext c) {
+            return new PeriodSetting(ident(c.name), expr(c.expr()), span);
         } else if (ctx instanceof NnParser.ChainSettingContext c) {
             return new ValueSetting(ident(c.name), exprs(c.expr()), span);
         } else if (ctx instanceof NnParser.ConditionSettingContext c) {

@@ -119,6 +119,8 @@ public final class Formatter {
         String name = s.name().text();
         if (s instanceof CallSetting c) {
             return name + "(" + c.arguments().stream().map(this::argument).collect(Collectors.joining(", ")) + ")";
+        } else if (s instanceof PeriodSetting p) {
+            return name + " every " + expr(p.period());
         } else if (s instanceof ConditionSetting c) {
             return name + " " + expr(c.left()) + " " + c.operator() + " " + expr(c.right());
         }

@@ -8,7 +8,10 @@ import java.util.List;
  * Everything the runtime needs to know about a compiled model besides its arithmetic:
  * its input and target, its parameters, how to train it and on what. The compiler
  * writes it as JSON into the generated class ({@code SPEC}), so a class or a jar
- * describes itself.
+ * describes itself. {@code architectureHash} identifies the network (weights files
+ * are checked against it); {@code trainingHash} also what shapes its updates (loss,
+ * optimizer, penalty, preprocessing, training settings but the epochs and checkpoint
+ * period), which a checkpoint must share with the run that resumes it.
  */
 public record ModelSpec(
         String name,
@@ -26,7 +29,8 @@ public record ModelSpec(
         List<ParameterSpec> parameters,
         TrainSpec train,
         DataSpec data,
-        String architectureHash) {
+        String architectureHash,
+        String trainingHash) {
 
     public enum TargetKind { CLASS, BINARY, REAL }
 

@@ -8,6 +8,7 @@ import java.util.List;
  * @param batch samples per step; 0 means the whole training set ({@code batch all})
  * @param earlyStop null when absent
  * @param until null when absent
+ * @param checkpointEvery epochs between two checkpoints, when a run has somewhere to write them
  */
 public record TrainSpec(
         int epochs,
@@ -18,7 +19,16 @@ public record TrainSpec(
         ScheduleSpec schedule,
         List<AugmentSpec> augment,
         StopCondition until,
-        long seed) {
+        long seed,
+        int checkpointEvery) {
+
+    public TrainSpec withEpochs(int n) {
+        return new TrainSpec(n, batch, shuffle, validation, earlyStop, schedule, augment, until, seed, checkpointEvery);
+    }
+
+    public TrainSpec withCheckpointEvery(int n) {
+        return new TrainSpec(epochs, batch, shuffle, validation, earlyStop, schedule, augment, until, seed, n);
+    }
 
     public record EarlyStop(String monitor, int patience, double minDelta) {}
 

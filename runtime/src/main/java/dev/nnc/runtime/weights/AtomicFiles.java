@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 
-/** Writes a file so that readers see the old contents or the new, never a mix. */
+/**
+ * Writes a file so that readers see the old contents or the new, never a mix: into
+ * {@code .NAME<random>.tmp} beside it, then renamed over it. A writer killed before the
+ * rename leaves only that temporary file.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path file, byte[] contents) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // not Files.createTempFile: its owner-only permissions would stay on the file, where the umask's belong
+        Path temporary = dir.resolve("." + file.getFileName() + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.write(temporary, contents);
+            Files.write(temporary, contents, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

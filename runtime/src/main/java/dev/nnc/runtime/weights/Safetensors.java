@@ -23,17 +23,29 @@ public final class Safetensors {
 
     public record Tensor(String name, List<Integer> shape, float[] data) {}
 
-    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {}
+    /** {@code integers}: the I32 tensors (vectors of indices, such as a checkpoint's row order). */
+    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors, Map<String, int[]> integers) {}
 
     private Safetensors() {}
 
     public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
+        write(file, metadata, tensors, Map.of());
+    }
+
+    /** F32 tensors, then I32 vectors. */
+    public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors, Map<String, int[]> integers)
+            throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("__metadata__", metadata);
         long offset = 0;
         for (Tensor t : tensors) {
             long end = offset + 4L * t.data().length;
-            header.put(t.name(), Map.of("dtype", "F32", "shape", t.shape(), "data_offsets", List.of(offset, end)));
+            header.put(t.name(), entry("F32", t.shape(), offset, end));
+            offset = end;
+        }
+        for (Map.Entry<String, int[]> e : integers.entrySet()) {
+            long end = offset + 4L * e.getValue().length;
+            header.put(e.getKey(), entry("I32", List.of(e.getValue().length), offset, end));
             offset = end;
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
@@ -43,9 +55,23 @@ public final class Safetensors {
         out.put(json);
         for (int i = json.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors) {
-            for (float v : t.data()) out.putFloat(v);
+            out.asFloatBuffer().put(t.data());
+            out.position(out.position() + 4 * t.data().length);
+        }
+        for (int[] v : integers.values()) {
+            out.asIntBuffer().put(v);
+            out.position(out.position() + 4 * v.length);
         }
         AtomicFiles.write(file, out.array());
+    }
+
+    /** A tensor's header entry, its keys in a fixed order so that the same tensors give the same bytes. */
+    private static Map<String, Object> entry(String dtype, List<Integer> shape, long begin, long end) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("dtype", dtype);
+        entry.put("shape", shape);
+        entry.put("data_offsets", List.of(begin, end));
+        return entry;
     }
 
     public static Contents read(Path file) {
@@ -81,6 +107,7 @@ public final class Safetensors {
         long dataStart = 8 + headerLength;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, int[]> integers = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Object> e : header.entrySet()) {
                 Map<?, ?> o = (Map<?, ?>) e.getValue();
@@ -88,8 +115,9 @@ public final class Safetensors {
                     o.forEach((k, v) -> metadata.put((String) k, (String) v));
                     continue;
                 }
-                if (!"F32".equals(o.get("dtype"))) {
-                    throw new UserError(bad + "tensor " + e.getKey() + " has dtype " + o.get("dtype") + "; nnc reads F32");
+                boolean floats = "F32".equals(o.get("dtype"));
+                if (!floats && !"I32".equals(o.get("dtype"))) {
+                    throw new UserError(bad + "tensor " + e.getKey() + " has dtype " + o.get("dtype") + "; nnc reads F32 (and I32)");
                 }
                 List<Integer> shape = new ArrayList<>();
                 for (Object d : (List<?>) o.get("shape")) shape.add((int) ((Json.Number) d).asLong());
@@ -100,14 +128,20 @@ public final class Safetensors {
                 if (end - begin != 4 * elements || begin < 0 || dataStart + end > bytes.length) {
                     throw new UserError(bad + "the data of tensor " + e.getKey() + " is missing or the wrong size (truncated?)");
                 }
-                float[] data = new float[(int) elements];
                 ByteBuffer slice = ByteBuffer.wrap(bytes, (int) (dataStart + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-                slice.asFloatBuffer().get(data);
-                tensors.put(e.getKey(), new Tensor(e.getKey(), List.copyOf(shape), data));
+                if (floats) {
+                    float[] data = new float[(int) elements];
+                    slice.asFloatBuffer().get(data);
+                    tensors.put(e.getKey(), new Tensor(e.getKey(), List.copyOf(shape), data));
+                } else {
+                    int[] data = new int[(int) elements];
+                    slice.asIntBuffer().get(data);
+                    integers.put(e.getKey(), data);
+                }
             }
         } catch (NullPointerException | ClassCastException | IndexOutOfBoundsException | NumberFormatException e) {
             throw new UserError(bad + "the header does not describe tensors as safetensors does");
         }
-        return new Contents(metadata, tensors);
+        return new Contents(metadata, tensors, integers);
     }
 }

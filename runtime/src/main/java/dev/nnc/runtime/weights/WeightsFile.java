@@ -24,19 +24,28 @@ public final class WeightsFile {
     private WeightsFile() {}
 
     public static void save(Path file, ModelSpec spec, Network network, Preprocessor preprocessor) throws IOException {
+        Safetensors.write(file, metadata(spec, preprocessor), tensors(spec, network));
+    }
+
+    /** The network's parameters as named tensors, in the spec's order. */
+    public static List<Safetensors.Tensor> tensors(ModelSpec spec, Network network) {
         float[][] parameters = network.parameters();
         List<Safetensors.Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < parameters.length; i++) {
             ParameterSpec p = spec.parameters().get(i);
             tensors.add(new Safetensors.Tensor(p.name(), p.shape(), parameters[i]));
         }
-        Map<String, String> metadata = Map.of(
+        return tensors;
+    }
+
+    /** What makes the weights usable alone: model, architecture hash, preprocessing, classes. */
+    public static Map<String, String> metadata(ModelSpec spec, Preprocessor preprocessor) {
+        return new TreeMap<>(Map.of(
                 "format", "nnc",
                 "model", spec.name(),
                 "architecture_hash", spec.architectureHash(),
                 "preprocessing", JsonRecords.toJson(preprocessor),
-                "classes", Json.write(spec.classNames()));
-        Safetensors.write(file, new TreeMap<>(metadata), tensors);
+                "classes", Json.write(spec.classNames())));
     }
 
     /** Loads into the network; returns the preprocessing the weights were trained with. */

@@ -33,7 +33,7 @@ class JsonTest {
     @Test
     void nestedRecordsListsAndNulls() {
         TrainSpec spec = new TrainSpec(3, 16, true, 0.2, null, TrainSpec.ScheduleSpec.CONSTANT,
-                List.of(new TrainSpec.AugmentSpec("flip", 0, 0, List.of(28, 28, 1))), null, 42);
+                List.of(new TrainSpec.AugmentSpec("flip", 0, 0, List.of(28, 28, 1))), null, 42, 5);
         assertEquals(spec, JsonRecords.fromJson(JsonRecords.toJson(spec), TrainSpec.class));
     }
 

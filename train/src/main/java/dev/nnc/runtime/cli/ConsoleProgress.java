@@ -21,6 +21,8 @@ final class ConsoleProgress implements TrainingListener {
     private final int epochs;
     private final String scoreName;
     private final boolean validation;
+    private int currentEpoch;
+    private int batchesBefore; // of the epoch, before this process: a resumed run starts mid-epoch
     private long epochStart;
     private long lastDraw;
     private boolean drawn;
@@ -36,7 +38,9 @@ final class ConsoleProgress implements TrainingListener {
     @Override
     public void batchDone(int epoch, int batch, int batches, double loss, double score) {
         long now = System.nanoTime();
-        if (batch == 1) {
+        if (epoch != currentEpoch) {
+            currentEpoch = epoch;
+            batchesBefore = batch - 1;
             epochStart = now;
             lastDraw = now;
         }
@@ -44,7 +48,7 @@ final class ConsoleProgress implements TrainingListener {
         if (now - lastDraw < interval || batch == batches) return;
         lastDraw = now;
         double seconds = (now - epochStart) / 1e9;
-        double rate = batch / Math.max(seconds, 1e-9);
+        double rate = (batch - batchesBefore) / Math.max(seconds, 1e-9);
         double left = (batches - batch) / rate;
         String figures = String.format(Locale.ROOT, "%d/%d  %.0f batches/s  ETA %s  loss %.4f  %s %.4f",
                 batch, batches, rate, time(left), loss, scoreName, score);

@@ -7,7 +7,8 @@ import java.io.PrintWriter;
 
 /**
  * How a command reports what went wrong, for nnc and for model jars alike: the user's
- * mistakes as they are (exit 1); anything else as a bug in nnc (exit 3). A stack trace
+ * mistakes as they are (exit 1; 130 for an interrupted run); anything else as a bug in
+ * nnc (exit 3). A stack trace
  * only with {@code --debug}.
  */
 public final class ErrorReport {
@@ -23,9 +24,9 @@ public final class ErrorReport {
         PrintWriter err = cli.getErr();
         boolean debug = debug(parsed);
         int status;
-        if (e instanceof UserError) {
+        if (e instanceof UserError u) {
             err.println(e.getMessage());
-            status = 1;
+            status = u.exitStatus();
         } else {
             err.println("nnc: " + kind + ": " + e + "\nThis is a bug in nnc; please report it with the .nn file"
                     + (debug ? "" : " and the output of --debug"));

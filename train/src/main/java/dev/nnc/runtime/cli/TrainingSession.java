@@ -1,7 +1,6 @@
 package dev.nnc.runtime.cli;
 
 import dev.nnc.runtime.ModelClass;
-import dev.nnc.runtime.json.Json;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.UserError;
@@ -13,7 +12,7 @@ import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
 import dev.nnc.runtime.train.*;
-import dev.nnc.runtime.weights.AtomicFiles;
+import dev.nnc.runtime.weights.Safetensors;
 import dev.nnc.runtime.weights.WeightsFile;
 
 import java.io.IOException;
@@ -27,8 +26,10 @@ import java.util.Map;
 
 /**
  * One training run as the command line does it: read the data, split off the test and
- * validation parts, fit the preprocessing on what is left, train, report, and write
- * metrics.json, history.csv and weights.safetensors to the output folder.
+ * validation parts, fit the preprocessing on what is left, start from random weights,
+ * given ones (--init) or a checkpoint (--resume), train with checkpoints and Ctrl-C
+ * handled, report, and write metrics.json, history.csv and weights.safetensors to the
+ * output folder.
  */
 public final class TrainingSession {
     private final ModelClass model;
@@ -46,16 +47,119 @@ public final class TrainingSession {
 
     public record Outcome(Map<String, Object> metrics, Network network) {}
 
+    /** The data of a run, split, before scaling; {@code source} and {@code sourceBase} name the training file. */
+    private record Splits(Dataset train, Dataset validation, Dataset test, SourceSpec source, Path sourceBase) {
+        /** One digest of every row the run reads, to tie a checkpoint to its data. */
+        String digest() {
+            long h = train.digest();
+            h = h * 31 + (validation == null ? 0 : validation.digest());
+            h = h * 31 + (test == null ? 0 : test.digest());
+            return String.format("%016x", h);
+        }
+    }
+
     public Outcome run() throws IOException {
         ModelSpec spec = model.spec();
-        TrainSpec train = spec.train();
+        TrainSpec train = trainSpec(spec.train());
+        Path folderPath = options.outputFolder();
+        RunFolder folder = folderPath == null ? null : new RunFolder(folderPath);
+        if (options.resume != null && options.init != null) {
+            throw new UserError("error: --resume continues from the checkpoint's weights; drop --init " + options.init);
+        }
+        Splits data = read(spec, train);
+        String dataDigest = data.digest();
+        Dataset all = data.train();
+        FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, data.source(), data.sourceBase())).ifPresent(hint -> {
+            out.println(hint);
+            out.flush();
+        });
+        Preprocessor preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
+        all = FeatureScaling.apply(preprocessor, all);
+        Dataset validation = FeatureScaling.apply(preprocessor, data.validation());
+        Dataset test = FeatureScaling.apply(preprocessor, data.test());
+
+        int batch = Trainer.batchSize(train, all.rows());
+        Network network = model.create(Math.max(batch, Math.min(256, all.rows())));
+        Initializer.initialize(network, spec, train.seed());
+        if (options.init != null) initialWeights(options.init, spec, network);
+        TrainingState resume = null;
+        if (options.resume != null) {
+            resume = CheckpointFile.read(folder.checkpoint(), spec, dataDigest, network);
+            train = train.withEpochs(options.epochs != null ? options.epochs : resume.epochs());
+            if (train.epochs() < resume.epoch()) {
+                throw new UserError("error: the checkpoint has trained " + resume.epoch() + " epochs already; --epochs "
+                        + train.epochs() + " ends before it");
+            }
+        }
+        if (folder != null) folder.removeStaleTemporaries();
+        if (!options.quiet) {
+            out.printf(Locale.ROOT, "training %s: %d samples%s%s, batch %d, %d epochs%n", spec.name(), all.rows(),
+                    validation == null ? "" : ", " + validation.rows() + " for validation",
+                    test == null ? "" : ", " + test.rows() + " for test", batch, train.epochs());
+            if (resume != null) out.println(resumeLine(resume, train.epochs(), all.rows(), folder));
+            out.flush();
+        }
+        Scores scores = new Scores(spec);
+        Trainer trainer = new Trainer(network, spec, train, spec.learningRate());
+        TrainingListener listener = options.quiet ? stats -> { }
+                : new ConsoleProgress(out, System.console() != null, train.epochs(), scores.name(), validation != null);
+        Trainer.Result result;
+        // checkpoints and Ctrl-C only when there is a folder to save into
+        try (InterruptRequest interrupt = folder == null ? null : InterruptRequest.install(this::stopping)) {
+            Checkpoints checkpoints = folder == null ? Checkpoints.NONE
+                    : new CheckpointKeeper(folder, spec, network, preprocessor, dataDigest, train.checkpointEvery(), interrupt);
+            result = trainer.fit(all, validation, options.threads(), listener, checkpoints, resume);
+        } catch (TrainingInterrupted e) {
+            TrainingState s = e.state();
+            throw new Interrupted(String.format(Locale.ROOT,
+                    "interrupted in epoch %d after %,d of %,d rows: saved %s; continue with the same command and --resume %s",
+                    s.epoch() + 1, s.row(), all.rows(), folder.checkpoint(), folder.dir()));
+        }
+        if (!options.quiet && result.stopReason() != null) {
+            out.println(result.stopReason() + (result.bestEpoch() > 0 && spec.train().earlyStop() != null
+                    ? "; restored the weights of epoch " + result.bestEpoch() : ""));
+        }
+        Map<String, Object> metrics = metrics(spec, network, scores, all, validation, test, result);
+        if (folder != null) folder.writeResults(spec, network, preprocessor, metrics, result.history());
+        return new Outcome(metrics, network);
+    }
+
+    private void stopping() {
+        out.println();
+        out.println("stopping after this batch to save a checkpoint; Ctrl-C again to quit at once");
+        out.flush();
+    }
+
+    private static String resumeLine(TrainingState s, int epochs, int rows, RunFolder folder) {
+        if (s.stopReason() != null || s.epoch() >= epochs) return "resuming from " + folder.checkpoint() + ": its run had ended; writing the results";
+        return String.format(Locale.ROOT, "resuming from %s: epoch %d, after %,d of %,d rows", folder.checkpoint(),
+                s.epoch() + 1, s.row(), rows);
+    }
+
+    /** The model's train block with the command line's --epochs and --checkpoint-every. */
+    private TrainSpec trainSpec(TrainSpec train) {
         if (options.epochs != null) {
             if (options.epochs < 1) throw new UserError("error: --epochs must be at least 1, got " + options.epochs);
-            train = new TrainSpec(options.epochs, train.batch(), train.shuffle(), train.validation(), train.earlyStop(),
-                    train.schedule(), train.augment(), train.until(), train.seed());
+            train = train.withEpochs(options.epochs);
+        }
+        if (options.checkpointEvery != null) {
+            if (options.checkpointEvery < 1) {
+                throw new UserError("error: --checkpoint-every must be at least 1, got " + options.checkpointEvery);
+            }
+            if (options.outputFolder() == null) throw new UserError("error: --checkpoint-every needs --out DIR to write to");
+            train = train.withCheckpointEvery(options.checkpointEvery);
         }
         if (options.threads() < 1) throw new UserError("error: --threads must be at least 1, got " + options.threads);
+        return train;
+    }
 
+    /** --init: weights by name and shape; the file's own preprocessing is not used (the data's is). */
+    private static void initialWeights(Path file, ModelSpec spec, Network network) {
+        Safetensors.Contents contents = Safetensors.read(file);
+        WeightsFile.load(contents, file.toString(), spec, network);
+    }
+
+    private Splits read(ModelSpec spec, TrainSpec train) {
         Path dataBase = base;
         SourceSpec trainSource = spec.data().train();
         if (options.train != null) {
@@ -88,38 +192,11 @@ public final class TrainingSession {
             all = all.select(order, valRows, all.rows());
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
+        return new Splits(all, validation, test, trainSource, dataBase);
+    }
 
-        SourceSpec source = trainSource;
-        Path sourceBase = dataBase;
-        FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, source, sourceBase)).ifPresent(hint -> {
-            out.println(hint);
-            out.flush();
-        });
-        Preprocessor preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
-        all = FeatureScaling.apply(preprocessor, all);
-        validation = FeatureScaling.apply(preprocessor, validation);
-        test = FeatureScaling.apply(preprocessor, test);
-
-        int batch = Trainer.batchSize(train, all.rows());
-        Network network = model.create(Math.max(batch, Math.min(256, all.rows())));
-        Initializer.initialize(network, spec, train.seed());
-        double lr = spec.learningRate();
-        if (!options.quiet) {
-            out.printf(Locale.ROOT, "training %s: %d samples%s%s, batch %d, %d epochs%n", spec.name(), all.rows(),
-                    validation == null ? "" : ", " + validation.rows() + " for validation",
-                    test == null ? "" : ", " + test.rows() + " for test", batch, train.epochs());
-            out.flush();
-        }
-        Scores scores = new Scores(spec);
-        Trainer trainer = new Trainer(network, spec, train, lr);
-        TrainingListener listener = options.quiet ? stats -> { }
-                : new ConsoleProgress(out, System.console() != null, train.epochs(), scores.name(), validation != null);
-        Trainer.Result result = trainer.fit(all, validation, options.threads(), listener);
-        if (!options.quiet && result.stopReason() != null) {
-            out.println(result.stopReason() + (result.bestEpoch() > 0 && spec.train().earlyStop() != null
-                    ? "; restored the weights of epoch " + result.bestEpoch() : ""));
-        }
-
+    private Map<String, Object> metrics(ModelSpec spec, Network network, Scores scores, Dataset all, Dataset validation,
+                                        Dataset test, Trainer.Result result) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         Evaluation onTrain = Evaluation.of(network, scores, all);
         metrics.put("train_loss", onTrain.loss());
@@ -146,8 +223,7 @@ public final class TrainingSession {
             out.flush();
         }
         metrics.put("hints", hints);
-        if (options.out != null) write(options.out, spec, network, preprocessor, metrics, result.history());
-        return new Outcome(metrics, network);
+        return metrics;
     }
 
     private static int[] permutation(int n, Rng rng) {
@@ -155,20 +231,5 @@ public final class TrainingSession {
         for (int i = 0; i < n; i++) order[i] = i;
         rng.shuffle(order);
         return order;
-    }
-
-    private static void write(Path dir, ModelSpec spec, Network network, Preprocessor preprocessor,
-                              Map<String, Object> metrics, List<EpochStats> history) throws IOException {
-        WeightsFile.save(dir.resolve("weights.safetensors"), spec, network, preprocessor);
-        AtomicFiles.write(dir.resolve("metrics.json"), Json.pretty(metrics) + "\n");
-        StringBuilder csv = new StringBuilder("epoch,lr,loss,accuracy,val_loss,val_accuracy,seconds\n");
-        boolean classes = spec.isClassification();
-        for (EpochStats s : history) {
-            csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%.4f%n", s.epoch(), s.lr(), s.loss(),
-                    classes ? s.score() : "", Double.isNaN(s.valLoss()) ? "" : s.valLoss(),
-                    classes && !Double.isNaN(s.valScore()) ? s.valScore() : "", s.seconds()));
-        }
-        AtomicFiles.write(dir.resolve("history.csv"), csv.toString());
-        AtomicFiles.write(dir.resolve("curves.png"), CurvePlot.png(history, classes ? "accuracy" : "mse"));
     }
 }

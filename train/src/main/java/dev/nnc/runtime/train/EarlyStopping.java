@@ -41,6 +41,21 @@ final class EarlyStopping {
         return ++waited >= config.patience();
     }
 
+    /** What it remembers, copied, for a checkpoint. */
+    TrainingState.Best snapshot() {
+        float[][] weights = new float[best.length][];
+        for (int i = 0; i < best.length; i++) weights[i] = best[i].clone();
+        return new TrainingState.Best(bestValue, bestEpoch, waited, weights);
+    }
+
+    /** Remembers what a checkpoint recorded. */
+    void restore(TrainingState.Best saved) {
+        bestValue = saved.value();
+        bestEpoch = saved.epoch();
+        waited = saved.waited();
+        for (int i = 0; i < best.length; i++) System.arraycopy(saved.weights()[i], 0, best[i], 0, best[i].length);
+    }
+
     /** Puts the best weights back; returns their epoch. */
     int restoreBest() {
         if (bestEpoch == 0) return 0;

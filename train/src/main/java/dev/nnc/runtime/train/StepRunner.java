@@ -87,6 +87,19 @@ public final class StepRunner implements AutoCloseable {
         };
     }
 
+    /** The states of the dropout generators: the network's, then each replica's. */
+    long[][] dropoutStates() {
+        long[][] states = new long[1 + replicas.length][];
+        states[0] = network.random().state();
+        for (int i = 0; i < replicas.length; i++) states[i + 1] = replicas[i].random().state();
+        return states;
+    }
+
+    void restoreDropoutStates(long[][] states) {
+        network.random().restore(states[0]);
+        for (int i = 0; i < replicas.length; i++) replicas[i].random().restore(states[i + 1]);
+    }
+
     /**
      * One step on n rows of x and y: returns the loss with the penalty; {@code predictions}
      * receives each part's predictions for the running metrics.

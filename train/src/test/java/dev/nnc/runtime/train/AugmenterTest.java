@@ -21,8 +21,8 @@ class AugmenterTest {
     private static ModelSpec image(List<Integer> shape) {
         return new ModelSpec("M", "x", shape, ModelSpec.Preprocessing.NONE, "y", ModelSpec.TargetKind.CLASS,
                 List.of(1), List.of("a", "b"), 2, "cross_entropy", "sgd", 0.1, List.of(),
-                new TrainSpec(1, 1, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1),
-                new DataSpec(null, null), "hash");
+                new TrainSpec(1, 1, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1, 1),
+                new DataSpec(null, null), "hash", "training");
     }
 
     private static float[] ramp() {
