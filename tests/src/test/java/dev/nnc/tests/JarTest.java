@@ -38,6 +38,16 @@ class JarTest {
         assertTrue(metrics.contains("\"test_accuracy\""), metrics);
         assertTrue(Files.size(work.resolve("out/weights.safetensors")) > 8);
 
+        // the run ended: resuming it rewrites the same results from its last checkpoint
+        byte[] weights = Files.readAllBytes(work.resolve("out/weights.safetensors"));
+        Process resumed = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "train", "--train", "iris.csv",
+                "--resume", "out", "--threads", "1").directory(work.toFile()).redirectErrorStream(true).start();
+        String resumedOutput = new String(resumed.getInputStream().readAllBytes());
+        assertTrue(resumed.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, resumed.exitValue(), resumedOutput);
+        assertTrue(resumedOutput.contains("resuming from out/checkpoint.safetensors: its run had ended"), resumedOutput);
+        assertArrayEquals(weights, Files.readAllBytes(work.resolve("out/weights.safetensors")));
+
         List<String> rows = Files.readAllLines(work.resolve("iris.csv"));
         Files.write(work.resolve("flowers.csv"), List.of(rows.get(0), rows.get(1), rows.get(149)));
         Process predict = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "predict", "--weights",

@@ -85,13 +85,20 @@ class KilledTrainingTest {
         for (int attempt = 0; ; attempt++) {
             boolean resume = Files.exists(out.resolve("checkpoint.safetensors"));
             Child child = Child.start(out, resume, 1 + attempt % 2);
-            child.awaitLine("training ");
             boolean killing = attempt < 20 && (kills < 4 || killsWhileWriting == 0);
             if (!killing) {
                 assertEquals(0, child.waitFor(), child.output());
                 break;
             }
-            Thread.sleep(rng.nextInt(900));
+            // anywhere in the first epoch (the slowest: the JIT compiles), or just after an epoch's line,
+            // when its checkpoint is being written
+            if (attempt % 2 == 0) {
+                child.awaitLine("training ");
+                Thread.sleep(rng.nextInt(900));
+            } else {
+                child.awaitLine("epoch ");
+                Thread.sleep(rng.nextInt(30));
+            }
             child.process.destroyForcibly();
             child.waitFor();
             kills++;

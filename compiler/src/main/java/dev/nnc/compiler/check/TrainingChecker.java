@@ -49,6 +49,7 @@ final class TrainingChecker {
         Span untilSpan = null;
         long seed = 1;
         int checkpointEvery = 1;
+        Span checkpointSpan = null;
         Set<String> seen = new HashSet<>();
         for (Setting setting : block == null ? List.<Setting>of() : block.settings()) {
             String name = setting.name().text();
@@ -68,7 +69,10 @@ final class TrainingChecker {
                 case "shuffle" -> shuffle = single(setting).map(this::bool).orElse(shuffle);
                 case "validation" -> validation = single(setting).map(this::fraction).orElse(validation);
                 case "seed" -> seed = single(setting).map(e -> (long) whole(e, 0)).orElse(seed);
-                case "checkpoint" -> checkpointEvery = period(setting).orElse(checkpointEvery);
+                case "checkpoint" -> {
+                    checkpointEvery = period(setting).orElse(checkpointEvery);
+                    checkpointSpan = setting.span();
+                }
                 case "early_stop" -> {
                     earlyStop = earlyStop(setting);
                     earlyStopSpan = setting.span();
@@ -88,6 +92,10 @@ final class TrainingChecker {
         if (earlyStop != null) checkMetric(earlyStop.monitor(), validation, earlyStopSpan);
         if (until != null) checkMetric(until.metric(), validation, untilSpan);
         warnAboutIneffectiveSettings(epochs, earlyStop, earlyStopSpan, schedule, scheduleSpan);
+        if (checkpointSpan != null && checkpointEvery >= epochs && epochs > 1) {
+            diagnostics.warning(checkpointSpan, "a checkpoint every " + checkpointEvery + " epochs in a run of " + epochs
+                    + " saves only at the end; checkpoint more often (every < " + epochs + ")");
+        }
         return new TrainSpec(epochs, batch, shuffle, validation, earlyStop, schedule, List.copyOf(augment), until, seed, checkpointEvery);
     }
 

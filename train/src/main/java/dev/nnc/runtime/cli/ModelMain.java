@@ -54,6 +54,8 @@ public final class ModelMain {
                     "-cp", jar.toString(), ModelMain.class.getName()));
             command.addAll(java.util.List.of(args));
             Process p = new ProcessBuilder(command).inheritIO().start();
+            // Ctrl-C reaches the second JVM too (the same process group): it saves and exits, this one waits for it
+            InterruptRequest.ignore();
             System.exit(p.waitFor());
         } catch (java.io.IOException | java.net.URISyntaxException e) {
             // no second JVM: the scalar loops it is, as the model class will say

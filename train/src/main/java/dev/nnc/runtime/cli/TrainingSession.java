@@ -84,6 +84,10 @@ public final class TrainingSession {
         if (options.init != null) initialWeights(options.init, spec, network);
         TrainingState resume = null;
         if (options.resume != null) {
+            if (!java.nio.file.Files.exists(folder.checkpoint())) {
+                throw new UserError("error: no checkpoint in " + folder.dir() + " (" + folder.checkpoint().getFileName()
+                        + "): train with --out " + folder.dir() + " to start a run there");
+            }
             resume = CheckpointFile.read(folder.checkpoint(), spec, dataDigest, network);
             train = train.withEpochs(options.epochs != null ? options.epochs : resume.epochs());
             if (train.epochs() < resume.epoch()) {
