@@ -159,6 +159,9 @@ public final class ModelExplanation {
             s.append("; stopping once ").append(t.until().metric()).append(' ').append(t.until().operator()).append(' ')
                     .append(number(t.until().value()));
         }
+        if (t.checkpointEvery() > 1) {
+            s.append("; a checkpoint every ").append(t.checkpointEvery()).append(" epochs when the run has an --out folder");
+        }
         return s.append("; seed ").append(t.seed()).append('.').toString();
     }
 

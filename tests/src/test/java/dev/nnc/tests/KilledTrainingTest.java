@@ -90,14 +90,12 @@ class KilledTrainingTest {
                 assertEquals(0, child.waitFor(), child.output());
                 break;
             }
-            // anywhere in the first epoch (the slowest: the JIT compiles), or just after an epoch's line,
-            // when its checkpoint is being written
+            // at a random moment of the first second of training, or as soon as a checkpoint's temporary file appears
             if (attempt % 2 == 0) {
                 child.awaitLine("training ");
-                Thread.sleep(rng.nextInt(900));
+                Thread.sleep(rng.nextInt(1000));
             } else {
-                child.awaitLine("epoch ");
-                Thread.sleep(rng.nextInt(30));
+                awaitCheckpointBeingWritten(out, child.process);
             }
             child.process.destroyForcibly();
             child.waitFor();
@@ -128,6 +126,15 @@ class KilledTrainingTest {
         assertSameResults(expected, out);
     }
 
+    /** Watches the folder until a checkpoint is being written (or the child ends). */
+    private static void awaitCheckpointBeingWritten(Path out, Process child) throws IOException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (child.isAlive() && System.nanoTime() < deadline) {
+            if (temporaries(out).stream().anyMatch(name -> name.startsWith(".checkpoint.safetensors"))) return;
+            Thread.onSpinWait();
+        }
+    }
+
     private Path train(Path out) {
         Cli r = Cli.run("train", model.toString(), "--out", out.toString(), "--threads", "2", "--quiet");
         assertEquals(0, r.status(), r.err());
@@ -152,9 +159,10 @@ class KilledTrainingTest {
     }
 
     private static List<String> temporaries(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).collect(Collectors.toList());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // not made yet
         }
     }
 
