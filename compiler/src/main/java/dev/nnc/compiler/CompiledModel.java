@@ -2,6 +2,7 @@ package dev.nnc.compiler;
 
 import dev.nnc.compiler.emit.SourceCompiler;
 import dev.nnc.compiler.emit.TypedClassSource;
+import dev.nnc.runtime.onnx.OnnxGraph;
 import dev.nnc.runtime.spec.ModelSpec;
 
 import java.util.LinkedHashMap;
@@ -17,10 +18,18 @@ import java.util.Map;
  * @param typedSource its Java source
  * @param inferenceKernels and {@code trainingKernels}: one line per generated kernel method
  * @param companions the other class files by binary name: the Vector API helper
+ * @param onnx the prediction graph as ONNX operators, or null when a layer has no translation
+ * @param onnxProblem why there is none (null when there is)
  */
 public record CompiledModel(String className, byte[] classFile, String typedClassName, String typedSource, ModelSpec spec,
                             List<String> inferenceKernels, List<String> trainingKernels,
-                            Map<String, byte[]> companions) {
+                            Map<String, byte[]> companions, OnnxGraph onnx, String onnxProblem) {
+
+    /** The ONNX graph; a {@link dev.nnc.runtime.UserError} naming the layer that has no translation. */
+    public OnnxGraph onnxGraph() {
+        if (onnx == null) throw new dev.nnc.runtime.UserError(onnxProblem);
+        return onnx;
+    }
 
     /** The network's class files by binary name, the network class's first. */
     public Map<String, byte[]> classes() {

@@ -11,6 +11,8 @@ import dev.nnc.compiler.ir.Lowering;
 import dev.nnc.compiler.ir.Op;
 import dev.nnc.compiler.ir.StableLossRewrite;
 import dev.nnc.compiler.source.SourceFile;
+import dev.nnc.compiler.onnx.OnnxTranslation;
+import dev.nnc.runtime.onnx.OnnxGraph;
 import dev.nnc.runtime.spec.ModelSpec;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,7 @@ import java.util.Map;
 /**
  * The compiler driver: parse and check, lower to the tensor graph, make the loss
  * stable, differentiate, move activation derivatives through max pools, fuse, lower
- * kernels to loops, emit the class.
+ * kernels to loops, emit the class; and translate the prediction graph to ONNX.
  */
 public final class Compiler {
     /** The package of the model classes when the caller names none. */
@@ -65,8 +67,15 @@ public final class Compiler {
             companions.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
                     plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
         }
+        OnnxGraph onnx = null;
+        String onnxProblem = null;
+        try {
+            onnx = OnnxTranslation.translate(model, inference);
+        } catch (OnnxTranslation.Untranslatable e) {
+            onnxProblem = e.getMessage();
+        }
         return new CompiledModel(className, classFile, typedName, TypedClassSource.write(packageName, spec), spec,
-                plan.inferenceKernels(), plan.trainingKernels(), companions);
+                plan.inferenceKernels(), plan.trainingKernels(), companions, onnx, onnxProblem);
     }
 
     private static ModelSpec spec(CheckedModel model, Graph inference) {

@@ -1,6 +1,8 @@
 package dev.nnc.compiler;
 
 import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.json.JsonRecords;
+import dev.nnc.runtime.onnx.OnnxGraph;
 import dev.nnc.runtime.weights.Safetensors;
 import dev.nnc.runtime.weights.WeightsFile;
 
@@ -33,6 +35,15 @@ public record ModelBundle(CompiledModel model, byte[] weights) {
     /** Class files by binary name: the network's, then the typed class compiled by javac. */
     public Map<String, byte[]> classes() {
         return model.classesWithTypedClass();
+    }
+
+    /** What a runnable jar holds besides: the resources, and the ONNX graph its export command writes. */
+    public Map<String, byte[]> jarResources() {
+        Map<String, byte[]> resources = resources();
+        if (model.onnx() != null) {
+            resources.put(OnnxGraph.RESOURCE, JsonRecords.toJson(model.onnx()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return resources;
     }
 
     /** Other files by path in the jar or classes folder: the bundled weights. */

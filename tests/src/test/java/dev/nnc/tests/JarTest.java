@@ -67,6 +67,16 @@ class JarTest {
         assertTrue(eval.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, eval.exitValue(), evaluated);
         assertTrue(evaluated.contains("Iris on 150 samples: loss"), evaluated);
+
+        Process export = new ProcessBuilder(javaCommand(), "-jar", jar.toString(), "export", "--weights",
+                "out/weights.safetensors", "-o", "iris.onnx").directory(work.toFile()).redirectErrorStream(true).start();
+        String exported = new String(export.getInputStream().readAllBytes());
+        assertTrue(export.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, export.exitValue(), exported);
+        Path nncExport = dir.resolve("iris.onnx");
+        assertEquals(0, Cli.run("export", "examples/iris/iris.nn", "--weights", work.resolve("out/weights.safetensors").toString(),
+                "-o", nncExport.toString()).status());
+        assertArrayEquals(Files.readAllBytes(nncExport), Files.readAllBytes(work.resolve("iris.onnx")), "the jar exports what nnc does");
     }
 
     @Test

@@ -32,7 +32,7 @@ final class CompileCommand extends FileCommand implements Callable<Integer> {
         }
         ModelBundle bundle = ModelBundle.of(Compiler.compile(checked(source()), false, packageName), weights);
         Path jar = output != null ? output : Path.of(bundle.model().spec().name() + ".jar");
-        JarWriter.write(jar, bundle.classes(), bundle.resources());
+        JarWriter.write(jar, bundle.classes(), bundle.jarResources());
         out().println("wrote " + jar + " (" + bundle.model().typedClassName()
                 + (weights != null ? ", with its weights" : "") + ")");
         return 0;

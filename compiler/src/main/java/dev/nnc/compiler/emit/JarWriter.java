@@ -18,13 +18,14 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 /**
- * Writes a runnable jar: the model's classes, the runtime (prediction and training)
- * and picocli, and a manifest naming the runtime's entry point and the model.
+ * Writes a runnable jar: the model's classes, the runtime (prediction and training),
+ * picocli and protobuf-java (for export), and a manifest naming the runtime's entry
+ * point and the model.
  */
 public final class JarWriter {
     /** The packages a model needs at run time, found wherever their classes were loaded from. */
     private static final List<Class<?>> RUNTIME_ANCHORS = List.of(Network.class, ModelMain.class,
-            picocli.CommandLine.class);
+            picocli.CommandLine.class, com.google.protobuf.CodedOutputStream.class);
 
     private JarWriter() {}
 

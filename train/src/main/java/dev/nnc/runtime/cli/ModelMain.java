@@ -1,6 +1,9 @@
 package dev.nnc.runtime.cli;
 
 import dev.nnc.runtime.ModelClass;
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.json.JsonRecords;
+import dev.nnc.runtime.onnx.OnnxGraph;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.jar.Manifest;
@@ -19,7 +23,8 @@ import java.util.jar.Manifest;
  * The entry point of a compiled model's jar: {@code java -jar Model.jar train ...}.
  * The model class is named by the manifest's {@code Nnc-Model} attribute.
  */
-@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelMain.Train.class, ModelMain.Eval.class, ModelMain.Predict.class, CommandLine.HelpCommand.class},
+@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelMain.Train.class, ModelMain.Eval.class, ModelMain.Predict.class, ModelMain.Export.class,
+                CommandLine.HelpCommand.class},
         description = "A neural network compiled by nnc.")
 public final class ModelMain {
 
@@ -109,6 +114,26 @@ public final class ModelMain {
         @Override
         public Integer call() throws IOException {
             Inference.eval(model, options.weights, options.test, Path.of(""), options.out, out());
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the model with trained weights as an ONNX file (opset 17).")
+    static final class Export extends ModelCommand implements Callable<Integer> {
+        @Mixin
+        ExportOptions options;
+
+        @Override
+        public Integer call() throws IOException {
+            try (InputStream in = ModelMain.class.getResourceAsStream("/" + OnnxGraph.RESOURCE)) {
+                if (in == null) {
+                    throw new UserError("error: this jar holds no ONNX graph: recompile it with a current nnc"
+                            + " (nnc export FILE.nn says which layer has no ONNX translation, if one has none)");
+                }
+                OnnxGraph graph = JsonRecords.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), OnnxGraph.class);
+                options.export(graph, model.spec(), out());
+            }
             return 0;
         }
     }
