@@ -37,6 +37,8 @@ public final class Nnc {
         int status;
         try {
             status = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            status = ErrorReport.outOfMemory(err);
         } catch (StackOverflowError e) {
             err.println("error: the program nests too deeply for nnc to follow, even with a " + (DeepStack.BYTES >> 20)
                     + " MB stack; split its expressions into named tensors");

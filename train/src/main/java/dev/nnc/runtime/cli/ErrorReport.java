@@ -19,6 +19,19 @@ public final class ErrorReport {
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
     }
 
+    /**
+     * The JVM ran out of heap: one line with the figure and what to do, exit 1 (the data
+     * or the model is the user's; the heap is a setting).
+     */
+    public static int outOfMemory(PrintWriter err) {
+        long max = Runtime.getRuntime().maxMemory() >> 20;
+        long more = Math.max(2, 2 * (max >> 10) + 2);
+        err.println("error: out of memory: this JVM may use " + max + " MB; give it more: NNC_JAVA_OPTS=-Xmx" + more
+                + "g nnc ... (java -Xmx" + more + "g -jar for a model jar)");
+        err.flush();
+        return 1;
+    }
+
     /** {@code kind} names a failure that is not the user's, e.g. "internal error". */
     public static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed, String kind) {
         PrintWriter err = cli.getErr();

@@ -37,7 +37,13 @@ public final class ModelMain {
             if (sub.getCommand() instanceof ModelCommand command) command.model = model;
         }
         cli.setExecutionExceptionHandler((e, c, parsed) -> ErrorReport.report(e, c, parsed, "internal error"));
-        System.exit(cli.execute(args));
+        int status;
+        try {
+            status = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            status = ErrorReport.outOfMemory(cli.getErr());
+        }
+        System.exit(status);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.FeatureScaling;
+import dev.nnc.runtime.data.LoadProgress;
 import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
@@ -173,20 +174,21 @@ public final class TrainingSession {
         if (trainSource == null) {
             throw new UserError("error: no training data: give --train FILE.csv or a data { train ... } block in the model");
         }
-        Dataset all = DataSources.read(spec, trainSource, dataBase);
+        LoadProgress progress = options.quiet ? LoadProgress.NONE : new ConsoleLoadProgress(out, System.console() != null);
+        Dataset all = DataSources.read(spec, trainSource, dataBase, progress);
 
         Dataset test = null;
         SourceSpec testSource = spec.data().test();
         Rng splitter = new Rng(train.seed());
         if (options.test != null) {
-            test = DataSources.read(spec, DataSources.fromPath(spec, testSource, options.test), Path.of(""));
+            test = DataSources.read(spec, DataSources.fromPath(spec, testSource, options.test), Path.of(""), progress);
         } else if (testSource != null && testSource.kind().equals("split")) {
             int[] order = permutation(all.rows(), splitter);
             int testRows = (int) Math.round(all.rows() * testSource.fraction());
             test = all.select(order, 0, testRows);
             all = all.select(order, testRows, all.rows());
         } else if (testSource != null) {
-            test = DataSources.read(spec, testSource, base);
+            test = DataSources.read(spec, testSource, base, progress);
         }
         Dataset validation = null;
         if (train.validation() > 0) {

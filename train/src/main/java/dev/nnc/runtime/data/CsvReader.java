@@ -6,6 +6,8 @@ import dev.nnc.runtime.spec.ModelSpec.TargetKind;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,8 +32,22 @@ public final class CsvReader {
     }
 
     public Dataset read(Path file) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(file.toString(), in);
+        return read(file, LoadProgress.NONE);
+    }
+
+    /** The file's rows, parsed on every core (see {@link ParallelCsvParser}). */
+    public Dataset read(Path file, LoadProgress progress) {
+        return read(file, progress, CsvChunks.SIZE);
+    }
+
+    /** The same in chunks of about {@code chunkBytes}: tests make them small, to cut files of a few lines. */
+    Dataset read(Path file, LoadProgress progress, int chunkBytes) {
+        String name = file.toString();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = header(name, channel);
+            Columns columns = columns(name, header.lineNumber(), header.text(), false);
+            return new ParallelCsvParser(this, columns, name, spec.inputWidth(), spec.targetWidth(), spec.targetKind(),
+                    spec.classNames(), chunkBytes).parse(channel, header.end(), progress);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": error: no such file");
         } catch (java.nio.charset.MalformedInputException e) {
@@ -69,8 +85,38 @@ public final class CsvReader {
         }
     }
 
-    Dataset read(String name, BufferedReader in) throws IOException {
-        return read(name, in, false);
+    /** The header line (the first that is not blank), its line number, and where the data after it begins. */
+    private record Header(String text, int lineNumber, long end) {}
+
+    private static Header header(String name, FileChannel channel) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
+        int lineNumber = 1;
+        long position = 0;
+        while (true) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n <= 0) break;
+            for (int i = 0; i < n; i++) {
+                byte c = buffer.get(i);
+                if (c != '\n') {
+                    line.write(c);
+                    continue;
+                }
+                String text = decode(name, line.toByteArray());
+                if (!text.isBlank()) return new Header(text, lineNumber, position + i + 1);
+                line.reset();
+                lineNumber++;
+            }
+            position += n;
+        }
+        String text = decode(name, line.toByteArray());
+        return new Header(text.isBlank() ? null : text, lineNumber, position);
+    }
+
+    private static String decode(String name, byte[] line) throws java.nio.charset.CharacterCodingException {
+        int n = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+        return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(line, 0, n)).toString();
     }
 
     private Dataset read(String name, BufferedReader in, boolean inputsOnly) throws IOException {
@@ -80,6 +126,32 @@ public final class CsvReader {
             headerLine = in.readLine();
             lineNumber++;
         }
+        Columns columns = columns(name, lineNumber, headerLine, inputsOnly);
+        FloatList x = new FloatList();
+        FloatList y = new FloatList();
+        float[] rowX = new float[spec.inputWidth()];
+        float[] rowY = new float[spec.targetWidth()];
+        int rows = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNumber++;
+            if (line.isBlank()) continue;
+            row(columns, name, lineNumber, line, rowX, 0, rowY, 0);
+            for (float v : rowX) x.add(v);
+            for (float v : rowY) y.add(v);
+            rows++;
+        }
+        if (rows == 0) throw new UserError(name + ": error: no data rows after the header");
+        return new Dataset(name, x.toArray(), y.toArray(), rows, spec.inputWidth(), spec.targetWidth());
+    }
+
+    /**
+     * The header's columns: which hold the target (in the target's order) and which the
+     * inputs. {@code inputsOnly}: for prediction, where the target's columns may be absent.
+     */
+    record Columns(List<String> header, boolean[] target, int[] targetOrder, int lineNumber) {}
+
+    Columns columns(String name, int lineNumber, String headerLine, boolean inputsOnly) {
         if (headerLine == null) throw new UserError(name + ": error: the file is empty; expected a header row and data");
         List<String> header = fields(name, lineNumber, headerLine);
         int inputWidth = spec.inputWidth();
@@ -100,30 +172,31 @@ public final class CsvReader {
             throw new UserError(name + ":" + lineNumber + ": error: expected " + inputWidth + " input columns besides '"
                     + targetColumn + "' for input " + spec.inputName() + spec.inputShape() + ", found " + features);
         }
-        FloatList x = new FloatList();
-        FloatList y = new FloatList();
-        int rows = 0;
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) continue;
-            List<String> fields = fields(name, lineNumber, line);
-            if (fields.size() != header.size()) {
-                throw new UserError(name + ":" + lineNumber + ": error: expected " + header.size() + " fields, found "
-                        + fields.size());
-            }
-            for (int c = 0; c < fields.size(); c++) {
-                String where = name + ":" + lineNumber + ": error: column '" + header.get(c) + "': ";
-                if (!targets.contains(c)) x.add(number(where, fields.get(c)));
-            }
-            for (int c : targets) {
-                y.add(label(name + ":" + lineNumber + ": error: column '" + header.get(c) + "': ", fields.get(c)));
-            }
-            if (targets.isEmpty()) for (int i = 0; i < targetWidth; i++) y.add(0);
-            rows++;
+        boolean[] target = new boolean[header.size()];
+        for (int c : targets) target[c] = true;
+        return new Columns(header, target, targets.stream().mapToInt(Integer::intValue).toArray(), lineNumber);
+    }
+
+    /**
+     * One data line, checked, into x from {@code xAt} and y from {@code yAt}: the inputs in
+     * column order, then the target's values (zeros when the file has no target columns).
+     */
+    void row(Columns columns, String name, int lineNumber, String line, float[] x, int xAt, float[] y, int yAt) {
+        List<String> fields = fields(name, lineNumber, line);
+        List<String> header = columns.header();
+        if (fields.size() != header.size()) {
+            throw new UserError(name + ":" + lineNumber + ": error: expected " + header.size() + " fields, found "
+                    + fields.size());
         }
-        if (rows == 0) throw new UserError(name + ": error: no data rows after the header");
-        return new Dataset(name, x.toArray(), y.toArray(), rows, inputWidth, targetWidth);
+        for (int c = 0; c < fields.size(); c++) {
+            if (!columns.target()[c]) x[xAt++] = number(where(name, lineNumber, header.get(c)), fields.get(c));
+        }
+        for (int c : columns.targetOrder()) y[yAt++] = label(where(name, lineNumber, header.get(c)), fields.get(c));
+        if (columns.targetOrder().length == 0) java.util.Arrays.fill(y, yAt, yAt + spec.targetWidth(), 0);
+    }
+
+    static String where(String name, int lineNumber, String column) {
+        return name + ":" + lineNumber + ": error: column '" + column + "': ";
     }
 
     /**
@@ -145,7 +218,7 @@ public final class CsvReader {
         return names;
     }
 
-    private static float number(String where, String field) {
+    static float number(String where, String field) {
         String text = field.trim();
         try {
             float v = Float.parseFloat(text);
@@ -156,7 +229,7 @@ public final class CsvReader {
         }
     }
 
-    private float label(String where, String field) {
+    float label(String where, String field) {
         String text = field.trim();
         switch (spec.targetKind()) {
             case REAL:

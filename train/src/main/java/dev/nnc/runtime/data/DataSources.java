@@ -12,8 +12,13 @@ public final class DataSources {
 
     /** Reads a source; relative paths are resolved against {@code base}. */
     public static Dataset read(ModelSpec spec, SourceSpec source, Path base) {
+        return read(spec, source, base, LoadProgress.NONE);
+    }
+
+    /** The same, telling {@code progress} how a long load goes. */
+    public static Dataset read(ModelSpec spec, SourceSpec source, Path base, LoadProgress progress) {
         return switch (source.kind()) {
-            case "csv" -> new CsvReader(spec, source.targetColumn()).read(base.resolve(source.paths().get(0)));
+            case "csv" -> new CsvReader(spec, source.targetColumn()).read(base.resolve(source.paths().get(0)), progress);
             case "idx" -> new IdxReader(spec).read(base.resolve(source.paths().get(0)), base.resolve(source.paths().get(1)));
             default -> throw new UserError("error: a " + source.kind() + " source cannot be read on its own");
         };
