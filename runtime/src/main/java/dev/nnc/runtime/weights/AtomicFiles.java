@@ -13,12 +13,29 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path file, byte[] contents) throws IOException {
+        write(file, channel -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(contents);
+            while (buffer.hasRemaining()) channel.write(buffer);
+        });
+    }
+
+    /** What writes a file's contents, from its start. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeTo(java.nio.channels.FileChannel channel) throws IOException;
+    }
+
+    /** The same for contents too large to hold in one array. */
+    public static void write(Path file, Contents contents) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its owner-only permissions would stay on the file, where the umask's belong
         Path temporary = dir.resolve("." + file.getFileName() + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.write(temporary, contents, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                contents.writeTo(channel);
+            }
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -35,19 +35,28 @@ public final class CsvReader {
         return read(file, LoadProgress.NONE);
     }
 
-    /** The file's rows, parsed on every core (see {@link ParallelCsvParser}). */
+    /** The file's rows, parsed on every core (see {@link ParallelCsvParser}), or read back from its cache (see {@link CsvCache}). */
     public Dataset read(Path file, LoadProgress progress) {
-        return read(file, progress, CsvChunks.SIZE);
+        return read(file, progress, CsvChunks.SIZE, CsvCache.MIN_BYTES);
     }
 
-    /** The same in chunks of about {@code chunkBytes}: tests make them small, to cut files of a few lines. */
-    Dataset read(Path file, LoadProgress progress, int chunkBytes) {
+    /**
+     * The same in chunks of about {@code chunkBytes} (tests make them small, to cut files of
+     * a few lines), through a {@link CsvCache} for files of {@code cacheBytes} or more.
+     */
+    Dataset read(Path file, LoadProgress progress, int chunkBytes, long cacheBytes) {
         String name = file.toString();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = header(name, channel);
             Columns columns = columns(name, header.lineNumber(), header.text(), false);
-            return new ParallelCsvParser(this, columns, name, spec.inputWidth(), spec.targetWidth(), spec.targetKind(),
+            CsvCache cache = channel.size() >= cacheBytes ? new CsvCache(file, targetColumn + "|" + spec.targetKind() + "|"
+                    + spec.classNames() + "|" + spec.inputWidth() + "|" + spec.targetWidth()) : null;
+            java.util.Optional<Dataset> cached = cache == null ? java.util.Optional.empty() : cache.load(name);
+            if (cached.isPresent()) return cached.get();
+            Dataset data = new ParallelCsvParser(this, columns, name, spec.inputWidth(), spec.targetWidth(), spec.targetKind(),
                     spec.classNames(), chunkBytes).parse(channel, header.end(), progress);
+            if (cache != null) cache.store(data);
+            return data;
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": error: no such file");
         } catch (java.nio.charset.MalformedInputException e) {

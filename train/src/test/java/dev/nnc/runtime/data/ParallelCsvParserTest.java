@@ -75,7 +75,7 @@ class ParallelCsvParserTest {
         Path file = write(csv.toString());
         Dataset lineByLine = reader().readInputs(file);
         for (int chunk : new int[]{64, 301, 4096, CsvChunks.SIZE}) {
-            Dataset parallel = reader().read(file, LoadProgress.NONE, chunk);
+            Dataset parallel = reader().read(file, LoadProgress.NONE, chunk, Long.MAX_VALUE);
             assertEquals(lineByLine.rows(), parallel.rows());
             assertArrayEquals(lineByLine.x(), parallel.x(), "chunks of " + chunk + " bytes");
             assertArrayEquals(lineByLine.y(), parallel.y(), "chunks of " + chunk + " bytes");
@@ -93,17 +93,17 @@ class ParallelCsvParserTest {
             if (r == 1900) csv.append("1,2,cat\n");
         }
         Path file = write(csv.toString());
-        UserError parallel = assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 256));
+        UserError parallel = assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 256, Long.MAX_VALUE));
         assertEquals(file + ":1500: error: column 'b': expected a number, found '1.5x'", parallel.getMessage());
         assertEquals(parallel.getMessage(), assertThrows(UserError.class, () -> reader().readInputs(file)).getMessage());
 
         Files.writeString(file, Files.readString(file).replace("1.5x", "1500").replace("zero", "0.25"));
-        UserError fields = assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 256));
+        UserError fields = assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 256, Long.MAX_VALUE));
         assertEquals(file + ":1901: error: expected 4 fields, found 3", fields.getMessage());
 
         Files.writeString(file, "a,b,kind,c\n1,2,cat,3\n1,2,bird,3\n");
         assertEquals(file + ":3: error: column 'kind': unknown class 'bird'; expected one of cat, dog, Äffchen (or 0..2)",
-                assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 8)).getMessage());
+                assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 8, Long.MAX_VALUE)).getMessage());
     }
 
     @Test
@@ -111,7 +111,7 @@ class ParallelCsvParserTest {
         Path file = dir.resolve("latin1.csv");
         Files.write(file, "a,b,kind,c\n1,2,cat,3\n1,2,\u00c4ffchen,3\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(file + ":3: error: not UTF-8 text",
-                assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 8)).getMessage());
+                assertThrows(UserError.class, () -> reader().read(file, LoadProgress.NONE, 8, Long.MAX_VALUE)).getMessage());
     }
 
     @Test

@@ -1,0 +1,80 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.spec.DataSpec;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.TrainSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A parsed CSV file's cache is read back when it matches the file and the model, and rebuilt when it does not. */
+class CsvCacheTest {
+    @TempDir
+    Path dir;
+
+    private static ModelSpec spec(List<String> classes) {
+        return new ModelSpec("M", "x", List.of(2), ModelSpec.Preprocessing.NONE, "kind", ModelSpec.TargetKind.CLASS,
+                List.of(1), classes, classes.size(), "cross_entropy", "sgd", 0.1, List.of(),
+                new TrainSpec(1, 1, true, 0, null, TrainSpec.ScheduleSpec.CONSTANT, List.of(), null, 1, 1),
+                new DataSpec(null, null), "hash", "training");
+    }
+
+    private static Dataset read(Path file, List<String> classes) {
+        return new CsvReader(spec(classes), "kind").read(file, LoadProgress.NONE, 64, 0);
+    }
+
+    private Path csv() throws IOException {
+        StringBuilder text = new StringBuilder("a,b,kind\n");
+        for (int r = 0; r < 8000; r++) { // beyond the 64 KB the cache's key reads
+            text.append(r).append(",0.5,").append(r % 2 == 0 ? "cat" : "dog").append('\n');
+        }
+        return Files.writeString(dir.resolve("data.csv"), text);
+    }
+
+    @Test
+    void theCacheIsReadWhileItMatchesTheFileAndRebuiltWhenTheFileChanges() throws IOException {
+        Path file = csv();
+        List<String> classes = List.of("cat", "dog");
+        Dataset parsed = read(file, classes);
+        Path cache = dir.resolve(".data.csv.nnc-cache");
+        assertTrue(Files.exists(cache));
+
+        // the same size, time and first 64 KB, another value further on: the cache answers, so it was read
+        FileTime time = Files.getLastModifiedTime(file);
+        Files.writeString(file, Files.readString(file).replace("\n7999,0.5,", "\n9770,0.5,"));
+        Files.setLastModifiedTime(file, time);
+        assertArrayEquals(parsed.x(), read(file, classes).x());
+
+        Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 2000));
+        Dataset fresh = read(file, classes);
+        assertEquals(9770, fresh.x()[2 * 7999]);
+        assertEquals(9770, read(file, classes).x()[2 * 7999], "and the rebuilt cache holds the new value");
+
+        Dataset otherModel = read(file, List.of("dog", "cat"));
+        assertEquals(1, otherModel.y()[0], "a model with other classes does not read the cache of this one");
+    }
+
+    @Test
+    void aDamagedCacheIsRebuiltNeverTrusted() throws IOException {
+        Path file = csv();
+        List<String> classes = List.of("cat", "dog");
+        Dataset parsed = read(file, classes);
+        Path cache = dir.resolve(".data.csv.nnc-cache");
+        byte[] bytes = Files.readAllBytes(cache);
+        bytes[bytes.length - 9] ^= 0x40;
+        Files.write(cache, bytes);
+        assertArrayEquals(parsed.x(), read(file, classes).x());
+        assertArrayEquals(parsed.y(), read(file, classes).y());
+        assertFalse(java.util.Arrays.equals(bytes, Files.readAllBytes(cache)), "rewritten");
+
+        Files.write(cache, java.util.Arrays.copyOf(bytes, 100));
+        assertArrayEquals(parsed.x(), read(file, classes).x(), "a truncated cache is parsed around");
+    }
+}
