@@ -28,13 +28,26 @@ final class Peers {
     }
 
     static boolean torchAvailable() {
+        return python("import torch");
+    }
+
+    /** Whether Debian's python3 runs this code without an error (the import of a package, say). */
+    static boolean python(String code) {
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", code).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /** What python3 prints running this code; an IOException when it fails. */
+    static String pythonOutput(String code) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", code).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IOException("python3 failed: " + out);
+        return out.strip();
     }
 
     /**
