@@ -102,8 +102,8 @@ public final class ClassEmitter {
         gradientsOfWholeBatch();
         new UpdateEmitter(cw, plan, owner, array).emit();
         trainStep();
-        getter("predictions", plan.inferenceOutput());
-        getter("trainingPredictions", plan.trainingOutput());
+        fieldGetter("predictions", plan.inferenceOutput(), Type.getType(array));
+        fieldGetter("trainingPredictions", plan.trainingOutput(), Type.getType(array));
         arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::parameter).toList());
         arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList());
         arrays("reluOutputs", plan.reluOutputs());
@@ -322,15 +322,6 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    private void getter(String name, String field) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()" + array, null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, field, array);
-        mv.visitInsn(ARETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
 
     /** A new array of the named array fields: the parameters p0, p1, ..., their gradients, the relu outputs. */
     private void arrays(String name, List<String> fields) {
@@ -380,26 +371,15 @@ public final class ClassEmitter {
 
     /** maxBatch(), predictionRowFloats(), penalty(), seed(long), random(), optimizerSteps() and its setter. */
     private void simple() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "maxBatch", "()I", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "maxBatch", "I");
-        mv.visitInsn(IRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        fieldGetter("maxBatch", "maxBatch", Type.INT_TYPE);
+        fieldGetter("penalty", "penalty", Type.DOUBLE_TYPE);
+        fieldGetter("random", "rng", Type.getObjectType(RNG));
+        fieldGetter("optimizerSteps", "step", Type.DOUBLE_TYPE);
 
-        mv = cw.visitMethod(ACC_PUBLIC, "predictionRowFloats", "()I", null, null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "predictionRowFloats", "()I", null, null);
         mv.visitCode();
         mv.visitLdcInsn(plan.predictionRowFloats());
         mv.visitInsn(IRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-
-        mv = cw.visitMethod(ACC_PUBLIC, "penalty", "()D", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "penalty", "D");
-        mv.visitInsn(DRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
 
@@ -413,28 +393,23 @@ public final class ClassEmitter {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
 
-        mv = cw.visitMethod(ACC_PUBLIC, "random", "()L" + RNG + ";", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "rng", "L" + RNG + ";");
-        mv.visitInsn(ARETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-
-        mv = cw.visitMethod(ACC_PUBLIC, "optimizerSteps", "()D", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "step", "D");
-        mv.visitInsn(DRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-
         mv = cw.visitMethod(ACC_PUBLIC, "optimizerSteps", "(D)V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(DLOAD, 1);
         mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
         mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** A method that returns a field of this class. */
+    private void fieldGetter(String method, String field, Type type) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, method, "()" + type.getDescriptor(), null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, field, type.getDescriptor());
+        mv.visitInsn(type.getOpcode(IRETURN));
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
