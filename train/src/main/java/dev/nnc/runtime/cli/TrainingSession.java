@@ -83,19 +83,8 @@ public final class TrainingSession {
         Network network = model.create(Math.max(batch, Math.min(256, all.rows())));
         Initializer.initialize(network, spec, train.seed());
         if (options.init != null) initialWeights(options.init, spec, network);
-        TrainingState resume = null;
-        if (options.resume != null) {
-            if (!java.nio.file.Files.exists(folder.checkpoint())) {
-                throw new UserError("error: no checkpoint in " + folder.dir() + " (" + folder.checkpoint().getFileName()
-                        + "): train with --out " + folder.dir() + " to start a run there");
-            }
-            resume = CheckpointFile.read(folder.checkpoint(), spec, dataDigest, network);
-            train = train.withEpochs(options.epochs != null ? options.epochs : resume.epochs());
-            if (train.epochs() < resume.epoch()) {
-                throw new UserError("error: the checkpoint has trained " + resume.epoch() + " epochs already; --epochs "
-                        + train.epochs() + " ends before it");
-            }
-        }
+        TrainingState resume = options.resume == null ? null : resume(folder, spec, dataDigest, network);
+        if (resume != null) train = train.withEpochs(options.epochs != null ? options.epochs : resume.epochs());
         if (folder != null) folder.removeStaleTemporaries();
         if (!options.quiet) {
             out.printf(Locale.ROOT, "training %s: %d samples%s%s, batch %d, %d epochs%n", spec.name(), all.rows(),
@@ -127,6 +116,20 @@ public final class TrainingSession {
         Map<String, Object> metrics = metrics(spec, network, scores, all, validation, test, result);
         if (folder != null) folder.writeResults(spec, network, preprocessor, metrics, result.history());
         return new Outcome(metrics, network);
+    }
+
+    /** --resume: the checkpoint's weights and optimizer state into the network, and where its run stood. */
+    private TrainingState resume(RunFolder folder, ModelSpec spec, String dataDigest, Network network) {
+        if (!java.nio.file.Files.exists(folder.checkpoint())) {
+            throw new UserError("error: no checkpoint in " + folder.dir() + " (" + folder.checkpoint().getFileName()
+                    + "): train with --out " + folder.dir() + " to start a run there");
+        }
+        TrainingState state = CheckpointFile.read(folder.checkpoint(), spec, dataDigest, network);
+        if (options.epochs != null && options.epochs < state.epoch()) {
+            throw new UserError("error: the checkpoint has trained " + state.epoch() + " epochs already; --epochs "
+                    + options.epochs + " ends before it");
+        }
+        return state;
     }
 
     private void stopping() {
