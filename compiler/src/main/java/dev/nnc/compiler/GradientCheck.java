@@ -69,9 +69,12 @@ public final class GradientCheck {
             double[] y;
             if (data != null) {
                 samples = Math.min(samples, data.rows());
-                for (int i = 0; i < samples * spec.inputWidth(); i++) x[i] = data.x()[i];
-                y = new double[samples * spec.targetWidth()];
-                for (int i = 0; i < y.length; i++) y[i] = data.y()[i];
+                float[] fx = new float[samples * spec.inputWidth()];
+                float[] fy = new float[samples * spec.targetWidth()];
+                data.copyRows(0, samples, fx, fy);
+                for (int i = 0; i < fx.length; i++) x[i] = fx[i];
+                y = new double[fy.length];
+                for (int i = 0; i < y.length; i++) y[i] = fy[i];
             } else {
                 for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
                 y = targets(spec, samples, rng);

@@ -28,6 +28,12 @@ public record Preprocessor(String kind, float[] shift, float[] scale) {
         }
     }
 
+    /** Scales the row of x that starts at {@code at}, in place (as {@link #apply(float[], int)} scales each). */
+    public void applyRow(float[] x, int at) {
+        if (identity()) return;
+        for (int j = 0; j < shift.length; j++) x[at + j] = (x[at + j] - shift[j]) * scale[j];
+    }
+
     /** Scales one row of raw values into {@code into} at {@code offset}, leaving the raw row as it was. */
     public void apply(float[] row, float[] into, int offset) {
         if (identity()) {

@@ -69,10 +69,11 @@ public final class Inference {
         Scores scores = new Scores(spec);
         StringBuilder csv = new StringBuilder(header(spec));
         float[] x = new float[CHUNK * data.inputWidth()];
+        float[] targets = new float[CHUNK * data.targetWidth()];
         int w = spec.outputWidth();
         for (int from = 0; from < data.rows(); from += CHUNK) {
             int n = Math.min(CHUNK, data.rows() - from);
-            System.arraycopy(data.x(), from * data.inputWidth(), x, 0, n * data.inputWidth());
+            data.copyRows(from, n, x, targets);
             float[] predictions = network.predict(x, n);
             for (int r = 0; r < n; r++) {
                 if (spec.isClassification()) csv.append(csvField(spec.classNames().get(scores.predictedClass(predictions, r))));

@@ -1,10 +1,135 @@
 package dev.nnc.runtime.data;
 
+import dev.nnc.runtime.weights.Preprocessor;
+
+import java.util.Arrays;
+
 /**
- * Samples in memory, row-major: {@code rows} inputs of {@code inputWidth} floats and
- * targets of {@code targetWidth} floats (a class index or 0/1 label has width 1).
+ * Samples, row-major: {@code rows} inputs of {@code inputWidth} floats and targets of
+ * {@code targetWidth} floats (a class index or 0/1 label has width 1). They live in
+ * arrays on the heap, or in a file mapped into memory ({@link MappedRows}) when they do
+ * not fit the heap: then a selection of rows is a view through an index, and the
+ * preprocessing is applied as rows are copied out, with the same arithmetic as on the
+ * heap, so a run gives the same weights either way. Read rows with {@link #copyRows}
+ * and {@link #copyRow}.
  */
-public record Dataset(String origin, float[] x, float[] y, int rows, int inputWidth, int targetWidth) {
+public final class Dataset {
+    private final String origin;
+    private final int rows;
+    private final int inputWidth;
+    private final int targetWidth;
+    private final float[] x;
+    private final float[] y;
+    private final MappedRows mapped;
+    /** For a view of mapped rows: row i is stored row index[i] (null: the stored order). */
+    private final int[] index;
+    /** Applied to inputs as they are copied out of mapped rows (null: none). */
+    private final Preprocessor scaling;
+
+    public Dataset(String origin, float[] x, float[] y, int rows, int inputWidth, int targetWidth) {
+        this(origin, rows, inputWidth, targetWidth, x, y, null, null, null);
+    }
+
+    private Dataset(String origin, int rows, int inputWidth, int targetWidth, float[] x, float[] y, MappedRows mapped,
+                    int[] index, Preprocessor scaling) {
+        this.origin = origin;
+        this.rows = rows;
+        this.inputWidth = inputWidth;
+        this.targetWidth = targetWidth;
+        this.x = x;
+        this.y = y;
+        this.mapped = mapped;
+        this.index = index;
+        this.scaling = scaling;
+    }
+
+    /** The rows of a mapped file. */
+    static Dataset mapped(String origin, MappedRows rows) {
+        return new Dataset(origin, rows.rows(), rows.inputWidth(), rows.targetWidth(), null, null, rows, null, null);
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int inputWidth() {
+        return inputWidth;
+    }
+
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    /** Whether the rows are arrays on the heap ({@link #x()} and {@link #y()}), not a mapped file. */
+    public boolean inHeap() {
+        return mapped == null;
+    }
+
+    /** The inputs of data on the heap. */
+    public float[] x() {
+        requireHeap();
+        return x;
+    }
+
+    public float[] y() {
+        requireHeap();
+        return y;
+    }
+
+    /** Rows [from, from + n) into the starts of x and y. */
+    public void copyRows(int from, int n, float[] toX, float[] toY) {
+        if (mapped == null) {
+            System.arraycopy(x, from * inputWidth, toX, 0, n * inputWidth);
+            System.arraycopy(y, from * targetWidth, toY, 0, n * targetWidth);
+            return;
+        }
+        for (int i = 0; i < n; i++) copyRow(from + i, toX, i * inputWidth, toY, i * targetWidth);
+    }
+
+    /** One row into x at {@code xAt} and y at {@code yAt}. */
+    public void copyRow(int row, float[] toX, int xAt, float[] toY, int yAt) {
+        if (mapped == null) {
+            System.arraycopy(x, row * inputWidth, toX, xAt, inputWidth);
+            System.arraycopy(y, row * targetWidth, toY, yAt, targetWidth);
+            return;
+        }
+        int stored = index == null ? row : index[row];
+        mapped.copy(stored, toX, xAt, toY, yAt);
+        if (scaling != null) scaling.applyRow(toX, xAt);
+    }
+
+    /** The rows at these indices, in this order: a copy on the heap, a view of mapped rows. */
+    public Dataset select(int[] indices) {
+        if (mapped != null) {
+            int[] stored = index == null ? indices.clone() : Arrays.stream(indices).map(i -> index[i]).toArray();
+            return new Dataset(origin, indices.length, inputWidth, targetWidth, null, null, mapped, stored, scaling);
+        }
+        float[] sx = new float[indices.length * inputWidth];
+        float[] sy = new float[indices.length * targetWidth];
+        for (int i = 0; i < indices.length; i++) copyRow(indices[i], sx, i * inputWidth, sy, i * targetWidth);
+        return new Dataset(origin, sx, sy, indices.length, inputWidth, targetWidth);
+    }
+
+    /** The rows from, inclusive, to to, exclusive, of a permutation. */
+    public Dataset select(int[] permutation, int from, int to) {
+        return select(Arrays.copyOfRange(permutation, from, to));
+    }
+
+    /** The data with its inputs scaled: a scaled copy on the heap, a view that scales mapped rows as it copies them. */
+    public Dataset scaled(Preprocessor preprocessor) {
+        if (preprocessor.identity()) return this;
+        if (mapped != null) {
+            if (scaling != null) throw new IllegalStateException("mapped rows scaled twice");
+            return new Dataset(origin, rows, inputWidth, targetWidth, null, null, mapped, index, preprocessor);
+        }
+        float[] scaled = x.clone();
+        preprocessor.apply(scaled, rows);
+        return new Dataset(origin, scaled, y, rows, inputWidth, targetWidth);
+    }
 
     /**
      * A digest of the rows, their widths and every bit of their values, to tell one
@@ -12,20 +137,28 @@ public record Dataset(String origin, float[] x, float[] y, int rows, int inputWi
      */
     public long digest() {
         long h = mix(0x9E3779B97F4A7C15L, rows, inputWidth, targetWidth);
-        return mix(mix(h, x), y);
+        int chunk = 4096;
+        float[] bx = new float[chunk * inputWidth];
+        float[] by = new float[chunk * targetWidth];
+        for (int from = 0; from < rows; from += chunk) {
+            int n = Math.min(chunk, rows - from);
+            copyRows(from, n, bx, by);
+            h = mix(mix(h, bx, n * inputWidth), by, n * targetWidth);
+        }
+        return h;
     }
 
-    private static long mix(long h, float[] values) {
+    private static long mix(long h, float[] values, int length) {
         // four independent products, so that the multiplier's latency does not bound the loop
         long a = h, b = ~h, c = h * 3, d = h * 5;
         int i = 0;
-        for (; i + 4 <= values.length; i += 4) {
+        for (; i + 4 <= length; i += 4) {
             a = (a ^ Float.floatToRawIntBits(values[i])) * 0x100000001B3L;
             b = (b ^ Float.floatToRawIntBits(values[i + 1])) * 0x100000001B3L;
             c = (c ^ Float.floatToRawIntBits(values[i + 2])) * 0x100000001B3L;
             d = (d ^ Float.floatToRawIntBits(values[i + 3])) * 0x100000001B3L;
         }
-        for (; i < values.length; i++) a = (a ^ Float.floatToRawIntBits(values[i])) * 0x100000001B3L;
+        for (; i < length; i++) a = (a ^ Float.floatToRawIntBits(values[i])) * 0x100000001B3L;
         return mix(a, b, c, d);
     }
 
@@ -37,19 +170,7 @@ public record Dataset(String origin, float[] x, float[] y, int rows, int inputWi
         return h;
     }
 
-    /** The rows at these indices, in this order. */
-    public Dataset select(int[] indices) {
-        float[] sx = new float[indices.length * inputWidth];
-        float[] sy = new float[indices.length * targetWidth];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(x, indices[i] * inputWidth, sx, i * inputWidth, inputWidth);
-            System.arraycopy(y, indices[i] * targetWidth, sy, i * targetWidth, targetWidth);
-        }
-        return new Dataset(origin, sx, sy, indices.length, inputWidth, targetWidth);
-    }
-
-    /** The rows from, inclusive, to to, exclusive, of a permutation. */
-    public Dataset select(int[] permutation, int from, int to) {
-        return select(java.util.Arrays.copyOfRange(permutation, from, to));
+    private void requireHeap() {
+        if (mapped != null) throw new IllegalStateException(origin + " is mapped from a file: read it with copyRows");
     }
 }

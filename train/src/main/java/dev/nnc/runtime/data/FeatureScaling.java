@@ -16,35 +16,62 @@ public final class FeatureScaling {
         switch (spec.kind()) {
             case "scale" -> java.util.Arrays.fill(scale, (float) spec.factor());
             case "standard" -> {
-                for (int j = 0; j < w; j++) {
-                    double sum = 0;
-                    double squares = 0;
-                    for (int r = 0; r < train.rows(); r++) sum += train.x()[r * w + j];
-                    double mean = sum / train.rows();
-                    for (int r = 0; r < train.rows(); r++) {
-                        double d = train.x()[r * w + j] - mean;
-                        squares += d * d;
+                // per feature, sums over the rows in order: the same doubles whether the rows are on the heap or mapped
+                double[] sum = new double[w];
+                forEachRow(train, (x, at) -> {
+                    for (int j = 0; j < w; j++) sum[j] += x[at + j];
+                });
+                double[] mean = new double[w];
+                for (int j = 0; j < w; j++) mean[j] = sum[j] / train.rows();
+                double[] squares = new double[w];
+                forEachRow(train, (x, at) -> {
+                    for (int j = 0; j < w; j++) {
+                        double d = x[at + j] - mean[j];
+                        squares[j] += d * d;
                     }
-                    double std = Math.sqrt(squares / train.rows());
-                    shift[j] = (float) mean;
+                });
+                for (int j = 0; j < w; j++) {
+                    double std = Math.sqrt(squares[j] / train.rows());
+                    shift[j] = (float) mean[j];
                     scale[j] = std > 1e-12 ? (float) (1 / std) : 1;
                 }
             }
             case "minmax" -> {
-                for (int j = 0; j < w; j++) {
-                    float min = Float.POSITIVE_INFINITY;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int r = 0; r < train.rows(); r++) {
-                        min = Math.min(min, train.x()[r * w + j]);
-                        max = Math.max(max, train.x()[r * w + j]);
+                float[] min = new float[w];
+                float[] max = new float[w];
+                java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+                java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+                forEachRow(train, (x, at) -> {
+                    for (int j = 0; j < w; j++) {
+                        min[j] = Math.min(min[j], x[at + j]);
+                        max[j] = Math.max(max[j], x[at + j]);
                     }
-                    shift[j] = min;
-                    scale[j] = max > min ? 1 / (max - min) : 1;
+                });
+                for (int j = 0; j < w; j++) {
+                    shift[j] = min[j];
+                    scale[j] = max[j] > min[j] ? 1 / (max[j] - min[j]) : 1;
                 }
             }
             default -> { }
         }
         return new Preprocessor(spec.kind(), shift, scale);
+    }
+
+    /** Receives each row's inputs: x from {@code at}. */
+    private interface RowVisitor {
+        void visit(float[] x, int at);
+    }
+
+    /** Every row's inputs, in order, a few thousand rows at a time. */
+    private static void forEachRow(Dataset data, RowVisitor visitor) {
+        int chunk = 4096;
+        float[] x = new float[chunk * data.inputWidth()];
+        float[] y = new float[chunk * data.targetWidth()];
+        for (int from = 0; from < data.rows(); from += chunk) {
+            int n = Math.min(chunk, data.rows() - from);
+            data.copyRows(from, n, x, y);
+            for (int r = 0; r < n; r++) visitor.visit(x, r * data.inputWidth());
+        }
     }
 
     /** Inputs whose largest magnitude passes this are far from the unit range that training wants. */
@@ -61,11 +88,13 @@ public final class FeatureScaling {
         int w = train.inputWidth();
         double largest = 0;
         java.util.List<Integer> far = new java.util.ArrayList<>();
+        double[] magnitude = new double[w];
+        forEachRow(train, (x, at) -> {
+            for (int j = 0; j < w; j++) magnitude[j] = Math.max(magnitude[j], Math.abs(x[at + j]));
+        });
         for (int j = 0; j < w; j++) {
-            double m = 0;
-            for (int r = 0; r < train.rows(); r++) m = Math.max(m, Math.abs(train.x()[r * w + j]));
-            if (m > FAR) far.add(j);
-            largest = Math.max(largest, m);
+            if (magnitude[j] > FAR) far.add(j);
+            largest = Math.max(largest, magnitude[j]);
         }
         if (far.isEmpty()) return java.util.Optional.empty();
         // the names cost a read of the file's header: only when there is something to say
@@ -80,11 +109,8 @@ public final class FeatureScaling {
                 spec.inputName(), far.size(), w, FAR, largest, which, spec.inputName(), spec.inputShape(), scale));
     }
 
-    /** A scaled copy of the data (the same data when there is nothing to scale). */
+    /** The data scaled (the same data when there is nothing to scale): see {@link Dataset#scaled}. */
     public static Dataset apply(Preprocessor preprocessor, Dataset data) {
-        if (data == null || preprocessor.identity()) return data;
-        float[] x = data.x().clone();
-        preprocessor.apply(x, data.rows());
-        return new Dataset(data.origin(), x, data.y(), data.rows(), data.inputWidth(), data.targetWidth());
+        return data == null ? null : data.scaled(preprocessor);
     }
 }

@@ -30,8 +30,7 @@ public final class DeadUnits {
         float[] y = new float[batch * data.targetWidth()];
         for (int from = 0; from < rows; from += batch) {
             int n = Math.min(batch, rows - from);
-            System.arraycopy(data.x(), from * data.inputWidth(), x, 0, n * data.inputWidth());
-            System.arraycopy(data.y(), from * data.targetWidth(), y, 0, n * data.targetWidth());
+            data.copyRows(from, n, x, y);
             // evaluate, not predict: validation has already made its kernels warm
             network.evaluate(x, y, n);
             for (int s = 0; s < outputs.length; s++) {

@@ -14,8 +14,7 @@ public record Evaluation(double loss, double score) {
         double scoreSum = 0;
         for (int from = 0; from < data.rows(); from += chunk) {
             int n = Math.min(chunk, data.rows() - from);
-            System.arraycopy(data.x(), from * data.inputWidth(), x, 0, n * data.inputWidth());
-            System.arraycopy(data.y(), from * data.targetWidth(), y, 0, n * data.targetWidth());
+            data.copyRows(from, n, x, y);
             lossSum += network.evaluate(x, y, n) * n;
             scoreSum += scores.score(network.predictions(), y, 0, n);
         }

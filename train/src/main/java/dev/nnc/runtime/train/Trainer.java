@@ -174,8 +174,7 @@ public final class Trainer {
             int inW = data.inputWidth();
             int tW = data.targetWidth();
             for (int i = 0; i < n; i++) {
-                System.arraycopy(data.x(), order[row + i] * inW, bx, i * inW, inW);
-                System.arraycopy(data.y(), order[row + i] * tW, by, i * tW, tW);
+                data.copyRow(order[row + i], bx, i * inW, by, i * tW);
             }
             augmenter.apply(bx, n, inW);
             double loss = runner.step(bx, by, n, lr, tally);
