@@ -33,7 +33,7 @@ public final class AtomicFiles {
         Path temporary = dir.resolve("." + file.getFileName() + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
             try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
                 contents.writeTo(channel);
             }
             try {

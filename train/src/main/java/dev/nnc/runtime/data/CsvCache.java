@@ -5,7 +5,6 @@ import dev.nnc.runtime.weights.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +15,13 @@ import java.util.zip.CRC32C;
 
 /**
  * The parsed rows of a large CSV file as float32, so that later runs read them back in
- * a fraction of a second: {@code .NAME.nnc-cache} beside the file, or in
+ * a fraction of a second, and so that data larger than the heap can be trained on
+ * where it lies ({@link MappedRows}): {@code .NAME.nnc-cache} beside the file, or in
  * {@code $XDG_CACHE_HOME/nnc} (else {@code ~/.cache/nnc}) when that folder cannot be
  * written. A cache is used only when it was made from a file of the same size,
  * modification time and first 64 KB, read for the same columns and classes, and its
  * values still have the CRC-32C written with them; anything else is rebuilt, never
- * trusted.
+ * trusted. Layout: a 64-byte header, every row's inputs, every row's targets.
  */
 final class CsvCache {
     /** Files smaller than this parse faster than a cache would be checked. */
@@ -30,6 +30,7 @@ final class CsvCache {
     private static final int HEADER_BYTES = 64;
     private static final int CHECKSUM_AT = 32;
     private static final int SLICE_FLOATS = 1 << 20;
+    private static final long WINDOW_BYTES = 1L << 30;
 
     private final Path csv;
     private final long key;
@@ -40,30 +41,31 @@ final class CsvCache {
         this.key = key(csv, layout);
     }
 
-    /** The cached rows, when a cache of this file and layout is there and sound. */
+    /** Writes the values of a file's rows, inputs from {@code xStart} and targets from {@code yStart}. */
+    interface Values {
+        void write(FileChannel out, long xStart, long yStart) throws IOException;
+    }
+
+    /**
+     * The cached rows, when a cache of this file and layout is there and sound: arrays on
+     * the heap when they fit it, else the file mapped.
+     */
     Optional<Dataset> load(String name) {
         for (Path file : new Path[]{beside(), elsewhere()}) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                if (channel.size() < HEADER_BYTES || channel.size() > Integer.MAX_VALUE - 8) continue; // caches are written up to 2 GB
-                MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
-                map.order(ByteOrder.LITTLE_ENDIAN);
-                if (map.getLong(0) != MAGIC || map.getLong(8) != key) continue;
-                int rows = map.getInt(16);
-                int inputWidth = map.getInt(20);
-                int targetWidth = map.getInt(24);
-                long stored = map.getLong(CHECKSUM_AT);
-                long xs = (long) rows * inputWidth;
-                long ys = (long) rows * targetWidth;
-                if (rows <= 0 || channel.size() != HEADER_BYTES + 4 * (xs + ys)) continue;
-                CRC32C checksum = new CRC32C();
-                checksum.update(map.slice(HEADER_BYTES, (int) (4 * (xs + ys))));
-                if (checksum.getValue() != stored) continue;
-                float[] x = new float[MemoryCheck.floats(name, rows, inputWidth, targetWidth)];
-                float[] y = new float[(int) ys];
-                map.position(HEADER_BYTES);
-                map.asFloatBuffer().get(x);
-                map.position(HEADER_BYTES + 4 * (int) xs);
-                map.asFloatBuffer().get(y);
+                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                if (channel.read(header, 0) != HEADER_BYTES || header.getLong(0) != MAGIC || header.getLong(8) != key) continue;
+                int rows = header.getInt(16);
+                int inputWidth = header.getInt(20);
+                int targetWidth = header.getInt(24);
+                long values = (long) rows * (inputWidth + targetWidth);
+                if (rows <= 0 || channel.size() != HEADER_BYTES + 4 * values) continue;
+                if (checksum(channel) != header.getLong(CHECKSUM_AT)) continue;
+                MappedRows mapped = MappedRows.map(channel, HEADER_BYTES, rows, inputWidth, targetWidth);
+                if (!MemoryCheck.fitsInHeap(rows, inputWidth, targetWidth)) return Optional.of(Dataset.mapped(name, mapped));
+                float[] x = new float[rows * inputWidth];
+                float[] y = new float[rows * targetWidth];
+                mapped.copyAll(x, y);
                 return Optional.of(new Dataset(name, x, y, rows, inputWidth, targetWidth));
             } catch (IOException | RuntimeException e) {
                 // missing, unreadable or damaged: parse the file again
@@ -72,40 +74,53 @@ final class CsvCache {
         return Optional.empty();
     }
 
-    /** Writes the cache beside the file, else in the cache folder; says nothing when neither can be written. */
+    /** Writes the cache of rows on the heap, beside the file, else in the cache folder; says nothing when neither can be written. */
     void store(Dataset data) {
+        write(data.rows(), data.inputWidth(), data.targetWidth(), (out, xStart, yStart) -> {
+            writeFloats(out, data.x(), xStart);
+            writeFloats(out, data.y(), yStart);
+        });
+    }
+
+    /** Writes a cache whose values come from {@code values}; whether it could be written anywhere. */
+    boolean write(int rows, int inputWidth, int targetWidth, Values values) {
         for (Path file : new Path[]{beside(), elsewhere()}) {
             try {
-                AtomicFiles.write(file, channel -> write(channel, data));
-                return;
+                AtomicFiles.write(file, channel -> {
+                    long yStart = HEADER_BYTES + 4L * rows * inputWidth;
+                    values.write(channel, HEADER_BYTES, yStart);
+                    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                    header.putLong(MAGIC).putLong(key).putInt(rows).putInt(inputWidth).putInt(targetWidth);
+                    header.putLong(CHECKSUM_AT, checksum(channel));
+                    channel.write(header.clear(), 0);
+                });
+                return true;
             } catch (IOException | RuntimeException e) {
                 // a read-only folder: try the next place
             }
         }
+        return false;
     }
 
-    /** The header, then x and y in slices of a reused buffer, then the checksum of the values in the header. */
-    private void write(FileChannel channel, Dataset data) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        header.putLong(MAGIC).putLong(key).putInt(data.rows()).putInt(data.inputWidth()).putInt(data.targetWidth());
-        channel.write(header.clear(), 0);
-        CRC32C checksum = new CRC32C();
+    private static void writeFloats(FileChannel out, float[] values, long at) throws IOException {
         ByteBuffer slice = ByteBuffer.allocateDirect(SLICE_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        long at = HEADER_BYTES;
-        for (float[] values : new float[][]{data.x(), data.y()}) {
-            for (int from = 0; from < values.length; from += SLICE_FLOATS) {
-                int n = Math.min(SLICE_FLOATS, values.length - from);
-                slice.clear();
-                slice.asFloatBuffer().put(values, from, n);
-                slice.limit(4 * n);
-                checksum.update(slice);
-                slice.flip();
-                while (slice.hasRemaining()) at += channel.write(slice, at);
-            }
+        for (int from = 0; from < values.length; from += SLICE_FLOATS) {
+            int n = Math.min(SLICE_FLOATS, values.length - from);
+            slice.clear();
+            slice.asFloatBuffer().put(values, from, n);
+            slice.limit(4 * n);
+            while (slice.hasRemaining()) at += out.write(slice, at);
         }
-        header.clear().position(CHECKSUM_AT).limit(CHECKSUM_AT + 8);
-        header.putLong(CHECKSUM_AT, checksum.getValue());
-        channel.write(header, CHECKSUM_AT);
+    }
+
+    /** The CRC-32C of everything after the header, read through mappings of at most 1 GB. */
+    private static long checksum(FileChannel channel) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = channel.size();
+        for (long at = HEADER_BYTES; at < size; at += WINDOW_BYTES) {
+            crc.update(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(WINDOW_BYTES, size - at)));
+        }
+        return crc.getValue();
     }
 
     Path beside() {

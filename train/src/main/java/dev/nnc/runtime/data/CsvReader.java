@@ -49,13 +49,27 @@ public final class CsvReader {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = header(name, channel);
             Columns columns = columns(name, header.lineNumber(), header.text(), false);
-            CsvCache cache = channel.size() >= cacheBytes ? new CsvCache(file, targetColumn + "|" + spec.targetKind() + "|"
-                    + spec.classNames() + "|" + spec.inputWidth() + "|" + spec.targetWidth()) : null;
-            java.util.Optional<Dataset> cached = cache == null ? java.util.Optional.empty() : cache.load(name);
+            CsvCache cache = new CsvCache(file, targetColumn + "|" + spec.targetKind() + "|" + spec.classNames() + "|"
+                    + spec.inputWidth() + "|" + spec.targetWidth());
+            boolean large = channel.size() >= cacheBytes;
+            java.util.Optional<Dataset> cached = large || Boolean.getBoolean("nnc.data.mapped") ? cache.load(name)
+                    : java.util.Optional.empty();
             if (cached.isPresent()) return cached.get();
-            Dataset data = new ParallelCsvParser(this, columns, name, spec.inputWidth(), spec.targetWidth(), spec.targetKind(),
-                    spec.classNames(), chunkBytes).parse(channel, header.end(), progress);
-            if (cache != null) cache.store(data);
+            // a chunk's bytes and floats are on the heap once per thread: small heaps get small chunks
+            int chunk = (int) Math.min(chunkBytes, Math.max(64 << 10, Runtime.getRuntime().maxMemory() / 64));
+            ParallelCsvParser parser = new ParallelCsvParser(this, columns, name, spec.inputWidth(), spec.targetWidth(),
+                    spec.targetKind(), spec.classNames(), chunk);
+            ParallelCsvParser.Plan plan = parser.count(channel, header.end());
+            int rows = (int) plan.rows();
+            if (!MemoryCheck.fitsInHeap(rows, spec.inputWidth(), spec.targetWidth())) {
+                // more than the heap holds: parsed into the cache file, and trained on where it lies
+                boolean written = cache.write(rows, spec.inputWidth(), spec.targetWidth(),
+                        (out, xStart, yStart) -> parser.parseInto(plan, out, xStart, yStart, progress));
+                if (written) return cache.load(name).orElseThrow(() -> new UserError(name + ": error: its cache was written"
+                        + " but cannot be read back: " + cache.beside()));
+            }
+            Dataset data = parser.parse(plan, progress);
+            if (large) cache.store(data);
             return data;
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": error: no such file");

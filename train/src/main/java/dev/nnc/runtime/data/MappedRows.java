@@ -62,6 +62,14 @@ final class MappedRows {
         return targetWidth;
     }
 
+    /** Every row, in order, into arrays of rows x widths floats. */
+    void copyAll(float[] x, float[] y) {
+        for (int s = 0; s < inputs.length; s++) {
+            inputs[s].get(0, x, s * rowsPerSegment * inputWidth, inputs[s].capacity());
+            targets[s].get(0, y, s * rowsPerSegment * targetWidth, targets[s].capacity());
+        }
+    }
+
     /** One stored row into x at {@code xAt} and y at {@code yAt}. */
     void copy(int row, float[] x, int xAt, float[] y, int yAt) {
         int segment = row / rowsPerSegment;

@@ -4,7 +4,24 @@ import dev.nnc.runtime.UserError;
 
 /** Whether rows of data fit in memory, said before they are loaded, with what to do when they do not. */
 final class MemoryCheck {
+    /** Room for the copies training makes on the heap (the scaled inputs, the test and validation parts). */
+    private static final int COPIES = 3;
+
     private MemoryCheck() {}
+
+    /**
+     * Whether rows of these widths should be arrays on the heap: they and their copies fit,
+     * and {@code -Dnnc.data.mapped=true} does not ask for the mapped file anyway.
+     */
+    static boolean fitsInHeap(long rows, int inputWidth, int targetWidth) {
+        if (Boolean.getBoolean("nnc.data.mapped") || rows * inputWidth > Integer.MAX_VALUE - 8) return false;
+        return COPIES * 4 * rows * (inputWidth + targetWidth) <= available();
+    }
+
+    private static long available() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+    }
 
     /** The number of input floats of {@code rows} rows; a {@link UserError} when they and the targets cannot fit. */
     static int floats(String name, long rows, int inputWidth, int targetWidth) {

@@ -52,17 +52,17 @@ final class ParallelCsvParser {
     /** Counts of a chunk's lines (for line numbers) and its non-blank lines (rows). */
     private record Count(int lines, int rows) {}
 
-    Dataset parse(FileChannel file, long dataStart, LoadProgress progress) throws IOException {
+    /** A file's chunks, each one's first line number and first row, and the rows in all. */
+    record Plan(FileChannel file, long dataStart, List<CsvChunks.Chunk> chunks, int[] firstLine, int[] firstRow, long rows) {
+        int rowsOf(int chunk) {
+            return (int) ((chunk + 1 < chunks.size() ? firstRow[chunk + 1] : rows) - firstRow[chunk]);
+        }
+    }
+
+    /** The first pass: where the chunks are, and how many lines and rows each holds. */
+    Plan count(FileChannel file, long dataStart) throws IOException {
         List<CsvChunks.Chunk> chunks = CsvChunks.of(file, dataStart, chunkBytes);
-        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), chunks.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "nnc-csv");
-            t.setDaemon(true);
-            return t;
-        });
-        int longest = chunks.stream().mapToInt(CsvChunks.Chunk::length).max().orElse(0);
-        ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[longest]);
-        try {
+        return withPool(chunks, (pool, buffers) -> {
             List<Future<Count>> counting = new ArrayList<>();
             for (CsvChunks.Chunk c : chunks) counting.add(pool.submit(() -> count(file, c, buffers.get())));
             int[] firstLine = new int[chunks.size()];
@@ -72,27 +72,86 @@ final class ParallelCsvParser {
             for (int i = 0; i < chunks.size(); i++) {
                 Count count = await(counting.get(i));
                 firstLine[i] = line;
-                firstRow[i] = (int) rows;
+                firstRow[i] = (int) Math.min(rows, Integer.MAX_VALUE);
                 line += count.lines();
                 rows += count.rows();
             }
             if (rows == 0) throw new UserError(name + ": error: no data rows after the header");
-            float[] x = new float[MemoryCheck.floats(name, rows, inputWidth, targetWidth)];
-            float[] y = new float[(int) rows * targetWidth];
+            if (rows > Integer.MAX_VALUE - 8) {
+                throw new UserError(String.format("%s: error: %,d rows are more than nnc reads from one file (2^31)", name, rows));
+            }
+            return new Plan(file, dataStart, chunks, firstLine, firstRow, rows);
+        });
+    }
 
+    /** The second pass, into arrays on the heap (which must fit: see {@link MemoryCheck}). */
+    Dataset parse(Plan plan, LoadProgress progress) throws IOException {
+        float[] x = new float[MemoryCheck.floats(name, plan.rows(), inputWidth, targetWidth)];
+        float[] y = new float[(int) plan.rows() * targetWidth];
+        forEachChunk(plan, progress, (c, b) -> parseChunk(b, c.length(), plan.firstLine()[c.index()], x, y, plan.firstRow()[c.index()]));
+        return new Dataset(name, x, y, (int) plan.rows(), inputWidth, targetWidth);
+    }
+
+    /**
+     * The second pass, into a file instead (the rows of data that do not fit the heap):
+     * all rows' inputs from {@code xStart}, their targets from {@code yStart}, as float32.
+     */
+    void parseInto(Plan plan, FileChannel out, long xStart, long yStart, LoadProgress progress) throws IOException {
+        forEachChunk(plan, progress, (c, b) -> {
+            int rows = plan.rowsOf(c.index());
+            float[] x = new float[rows * inputWidth];
+            float[] y = new float[rows * targetWidth];
+            parseChunk(b, c.length(), plan.firstLine()[c.index()], x, y, 0);
+            long first = plan.firstRow()[c.index()];
+            write(out, x, xStart + 4 * first * inputWidth);
+            write(out, y, yStart + 4 * first * targetWidth);
+        });
+    }
+
+    private static void write(FileChannel out, float[] values, long at) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        while (bytes.hasRemaining()) at += out.write(bytes, at);
+    }
+
+    private interface ChunkWork {
+        void run(CsvChunks.Chunk chunk, byte[] bytes) throws IOException;
+    }
+
+    /** Reads each chunk on the pool and gives it to the work; the first chunk's error wins. */
+    private void forEachChunk(Plan plan, LoadProgress progress, ChunkWork work) throws IOException {
+        withPool(plan.chunks(), (pool, buffers) -> {
             AtomicLong done = new AtomicLong();
             List<Future<?>> parsing = new ArrayList<>();
-            for (CsvChunks.Chunk c : chunks) {
+            for (CsvChunks.Chunk c : plan.chunks()) {
                 parsing.add(pool.submit(() -> {
                     byte[] b = buffers.get();
-                    CsvChunks.read(file, c, b);
-                    parseChunk(b, c.length(), firstLine[c.index()], x, y, firstRow[c.index()]);
+                    CsvChunks.read(plan.file(), c, b);
+                    work.run(c, b);
                     done.addAndGet(c.length());
                     return null;
                 }));
             }
-            awaitAll(parsing, done, file.size() - dataStart, progress);
-            return new Dataset(name, x, y, (int) rows, inputWidth, targetWidth);
+            awaitAll(parsing, done, plan.file().size() - plan.dataStart(), progress);
+            return null;
+        });
+    }
+
+    private interface PoolWork<T> {
+        T run(ExecutorService pool, ThreadLocal<byte[]> buffers) throws IOException;
+    }
+
+    /** A thread per core (at most one per chunk), each with a buffer for the longest chunk. */
+    private static <T> T withPool(List<CsvChunks.Chunk> chunks, PoolWork<T> work) throws IOException {
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), chunks.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "nnc-csv");
+            t.setDaemon(true);
+            return t;
+        });
+        int longest = chunks.stream().mapToInt(CsvChunks.Chunk::length).max().orElse(0);
+        try {
+            return work.run(pool, ThreadLocal.withInitial(() -> new byte[longest]));
         } finally {
             pool.shutdownNow();
         }
