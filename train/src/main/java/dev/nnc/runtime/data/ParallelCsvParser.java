@@ -272,23 +272,26 @@ final class ParallelCsvParser {
     /** Waits for every chunk, telling the progress after the first second; the first chunk's error wins. */
     private void awaitAll(List<Future<?>> chunks, AtomicLong done, long total, LoadProgress progress) throws IOException {
         long start = System.nanoTime();
-        boolean told = false;
+        long told = 0; // when progress was last told (0: never)
         for (Future<?> chunk : chunks) {
-            while (true) {
+            boolean finished = false;
+            while (!finished) {
                 try {
                     chunk.get(250, TimeUnit.MILLISECONDS);
-                    break;
+                    finished = true;
                 } catch (TimeoutException e) {
-                    if (System.nanoTime() - start > 1_000_000_000L) {
-                        progress.update(name, done.get(), total);
-                        told = true;
-                    }
+                    // still parsing: time to tell?
                 } catch (InterruptedException | ExecutionException e) {
                     rethrow(e);
                 }
+                long now = System.nanoTime();
+                if (now - start > 1_000_000_000L && now - told > 250_000_000L) {
+                    progress.update(name, done.get(), total);
+                    told = now;
+                }
             }
         }
-        if (told) progress.finished(name, total, (System.nanoTime() - start) / 1e9);
+        if (told != 0) progress.finished(name, total, (System.nanoTime() - start) / 1e9);
     }
 
     private static <T> T await(Future<T> future) throws IOException {
