@@ -16,23 +16,35 @@ public final class ModelSummary {
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<Layer, String> names = new IdentityHashMap<>();
+    private final Map<Layer, Row> byLayer = new IdentityHashMap<>();
     private int dense;
     private int conv;
 
     private ModelSummary() {}
 
     public static List<Row> rows(CheckedModel model) {
+        return of(model).rows;
+    }
+
+    /** Each layer's row (the editor's hovers show them), the input's too. */
+    public static Map<Layer, Row> rowsByLayer(CheckedModel model) {
+        return of(model).byLayer;
+    }
+
+    private static ModelSummary of(CheckedModel model) {
         ModelSummary s = new ModelSummary();
         s.names.put(model.input(), model.input().name());
         s.rows.add(new Row(model.input().name(), "input", model.input().shape(), 0, 0));
+        s.byLayer.put(model.input(), s.rows.get(0));
         s.visit(model.output());
-        return s.rows;
+        return s;
     }
 
     private String visit(Layer layer) {
         String known = names.get(layer);
         if (known != null) return known;
         String name;
+        int before = rows.size();
         if (layer instanceof Layer.Dense d) {
             visit(d.input());
             int in = d.input().shape().get(0);
@@ -76,6 +88,7 @@ public final class ModelSummary {
             name = layer.toString();
         }
         names.put(layer, name);
+        if (rows.size() > before) byLayer.put(layer, rows.get(rows.size() - 1));
         return name;
     }
 

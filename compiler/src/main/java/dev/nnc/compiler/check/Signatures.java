@@ -66,6 +66,17 @@ public final class Signatures {
             return defaultValue == null;
         }
 
+        /** "units: int >= 1", "bias: bool = true", "monitor: one of val_loss, ... = val_loss" */
+        public String describe() {
+            StringBuilder s = new StringBuilder(name).append(": ").append(type.name().toLowerCase(java.util.Locale.ROOT));
+            if (!symbols.isEmpty()) s.append(" (").append(String.join(" | ", symbols)).append(')');
+            if (min != Double.NEGATIVE_INFINITY || max != Double.POSITIVE_INFINITY) s.append(' ').append(rangeText());
+            if (defaultValue != null) {
+                s.append(" = ").append(defaultValue instanceof Double d ? format(d) : String.valueOf(defaultValue));
+            }
+            return s.toString();
+        }
+
         boolean inRange(double v) {
             return (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max);
         }
@@ -83,6 +94,12 @@ public final class Signatures {
     }
 
     public record Signature(Category category, String name, List<Param> params) {
+        /** The way the language reference would write it: {@code dense(units: int >= 1, bias: bool = true)}. */
+        public String describe() {
+            return name + "(" + String.join(", ", params.stream().map(Param::describe).toList()) + ")  — a "
+                    + category.description;
+        }
+
         Optional<Param> param(String paramName) {
             return params.stream().filter(p -> p.name.equals(paramName)).findFirst();
         }
@@ -166,6 +183,15 @@ public final class Signatures {
     public static Optional<Signature> lookup(Category category, String name) {
         return Optional.ofNullable(TABLE.getOrDefault(category, Map.of()).get(name));
     }
+
+    /** Every signature of this name, whatever may call it. */
+    public static List<Signature> named(String name) {
+        return TABLE.values().stream().map(m -> m.get(name)).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The settings of a train block, calls and values alike. */
+    public static final List<String> TRAINING_SETTINGS = List.of(
+            "epochs", "batch", "shuffle", "validation", "early_stop", "schedule", "augment", "until", "seed", "checkpoint");
 
     public static List<String> names(Category category) {
         return List.copyOf(TABLE.getOrDefault(category, Map.of()).keySet());

@@ -18,8 +18,7 @@ import java.util.*;
  * a checkpoint after every epoch.
  */
 final class TrainingChecker {
-    private static final List<String> SETTINGS = List.of(
-            "epochs", "batch", "shuffle", "validation", "early_stop", "schedule", "augment", "until", "seed", "checkpoint");
+    private static final List<String> SETTINGS = Signatures.TRAINING_SETTINGS;
 
     private final Diagnostics diagnostics;
     private final ArgumentChecker arguments;

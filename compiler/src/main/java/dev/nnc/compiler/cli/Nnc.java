@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 /** The {@code nnc} command: one subcommand per class. */
 @Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
         description = "The compiler for .nn neural network programs.",
-        subcommands = {CheckCommand.class, CompileCommand.class, TrainCommand.class, SummaryCommand.class, ExplainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, GradcheckCommand.class, FmtCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, CompileCommand.class, TrainCommand.class, SummaryCommand.class, ExplainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, LspCommand.class, GradcheckCommand.class, FmtCommand.class, CommandLine.HelpCommand.class})
 public final class Nnc {
 
     public static void main(String[] args) {
