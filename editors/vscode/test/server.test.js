@@ -76,6 +76,16 @@ test('fashion.nn: no diagnostics, shapes on hover and as inlay hints, nnc check\
       { textDocument: { uri }, position: at(text, 'dense(256)', 6) });
     assert.deepStrictEqual(completion.map((c) => c.label), ['units', 'bias']);
 
+    const messy = text.replace('    optimizer', 'optimizer   ');
+    connection.sendNotification(protocol.DidChangeTextDocumentNotification.type,
+      { textDocument: { uri, version: 4 }, contentChanges: [{ text: messy }] });
+    await nextDiagnostics();
+    const edits = await connection.sendRequest(protocol.DocumentFormattingRequest.type,
+      { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+    const fmt = spawnSync('java', ['-jar', jar, 'fmt', path.join(root, 'examples', 'fashion', 'fashion.nn')], { encoding: 'utf8' });
+    assert.strictEqual(edits.length, 1);
+    assert.strictEqual(edits[0].newText, fmt.stdout);
+
     await connection.sendRequest(protocol.ShutdownRequest.type);
     connection.sendNotification(protocol.ExitNotification.type);
   } finally {
