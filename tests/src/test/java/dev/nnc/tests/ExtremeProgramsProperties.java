@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The fuzzer of extremes, beside the mutation fuzzer: huge and tiny numbers, deep
  * nesting, long pipelines, long and non-ASCII names, NUL bytes and large files through
- * `nnc check` and `nnc summary`. Whatever comes in, nnc ends with 0 or 1, never 3 and
- * never a stack trace.
+ * `nnc check` and `nnc summary`, and through the language server's analysis. Whatever
+ * comes in, nnc ends with 0 or 1, never 3 and never a stack trace, and the editor gets
+ * its answers.
  */
 class ExtremeProgramsProperties {
     private static final String TEMPLATE = """
@@ -40,6 +41,23 @@ class ExtremeProgramsProperties {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    @Property(tries = 40)
+    void extremesGetTheLanguageServersAnswers(@ForAll("programs") String program) {
+        // on nnc's deep-stack thread, as the server analyses
+        dev.nnc.compiler.DeepStack.run(() -> {
+            var analysis = dev.nnc.compiler.lsp.DocumentAnalysis.of("extreme.nn", program);
+            assertNotNull(analysis.diagnostics());
+            analysis.inlayHints();
+            analysis.symbols();
+            analysis.formatted();
+            for (int line = 1; line <= 8; line++) {
+                analysis.hover(line, 20);
+                analysis.references(line, 12);
+            }
+            return null;
+        });
     }
 
     @Provide
