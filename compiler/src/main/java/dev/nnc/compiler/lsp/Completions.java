@@ -50,40 +50,41 @@ final class Completions {
         return items;
     }
 
-    /** The name before the innermost parenthesis left open, or null. */
+    /** The name before the innermost parenthesis left open (within the block), or null. */
     private static String openCall(String text) {
-        int depth = 0;
-        for (int i = text.length() - 1; i >= 0; i--) {
-            char c = text.charAt(i);
-            if (c == ')') depth++;
-            else if (c == '(' && depth-- == 0) {
-                int end = i;
-                while (end > 0 && text.charAt(end - 1) == ' ') end--;
-                int start = end;
-                while (start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1)) || text.charAt(start - 1) == '_')) start--;
-                return start < end ? text.substring(start, end) : null;
-            } else if (c == '{' || c == '}') {
-                return null;
-            }
-        }
-        return null;
+        int at = unclosed(text, '(', ')', "{}");
+        if (at < 0) return null;
+        String word = wordBefore(text, at);
+        return word.isEmpty() ? null : word;
     }
 
     /** The word before the innermost brace left open: the model's name, train or data. */
     private static String enclosingBlock(String text) {
+        int at = unclosed(text, '{', '}', "");
+        if (at < 0) return "";
+        String word = wordBefore(text, at);
+        return word.equals("train") || word.equals("data") ? word : "model";
+    }
+
+    /** Where the innermost {@code open} without its {@code close} is, scanning back; -1 at none or at a stop character. */
+    private static int unclosed(String text, char open, char close, String stops) {
         int depth = 0;
         for (int i = text.length() - 1; i >= 0; i--) {
             char c = text.charAt(i);
-            if (c == '}') depth++;
-            else if (c == '{' && depth-- == 0) {
-                String head = text.substring(0, i).stripTrailing();
-                int start = head.length();
-                while (start > 0 && (Character.isLetterOrDigit(head.charAt(start - 1)) || head.charAt(start - 1) == '_')) start--;
-                String word = head.substring(start);
-                return word.equals("train") || word.equals("data") ? word : "model";
-            }
+            if (c == close) depth++;
+            else if (c == open && depth-- == 0) return i;
+            else if (stops.indexOf(c) >= 0) return -1;
         }
-        return "";
+        return -1;
+    }
+
+    /** The identifier just before {@code index}, spaces between allowed. */
+    private static String wordBefore(String text, int index) {
+        int end = index;
+        while (end > 0 && text.charAt(end - 1) == ' ') end--;
+        int start = end;
+        while (start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1)) || text.charAt(start - 1) == '_')) start--;
+        return text.substring(start, end);
     }
 
     private static List<Item> parameters(String callee) {
