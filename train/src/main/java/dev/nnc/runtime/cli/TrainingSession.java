@@ -68,7 +68,7 @@ public final class TrainingSession {
             throw new UserError("error: --resume continues from the checkpoint's weights; drop --init " + options.init);
         }
         Splits data = read(spec, train);
-        String dataDigest = data.digest();
+        String dataDigest = folder == null ? "" : data.digest(); // a checkpoint ties itself to the data; without a folder, none is written
         Dataset all = data.train();
         FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, data.source(), data.sourceBase())).ifPresent(hint -> {
             out.println(hint);
