@@ -191,7 +191,6 @@ public final class Trainer {
             throw new TrainingInterrupted(state);
         }
 
-
         TrainingState state(long nanosInEpoch) {
             return new TrainingState(train.epochs(), epoch, row, lossSum, tally.sum, secondsBefore + nanosInEpoch / 1e9,
                     order.clone(), shuffler.state(), augmentation.state(), runner.dropoutStates(), List.copyOf(history),
