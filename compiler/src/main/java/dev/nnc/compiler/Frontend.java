@@ -32,7 +32,11 @@ public final class Frontend {
 
     /** The same, keeping the warnings. */
     public static Checked checkWithWarnings(SourceFile file) {
-        Ast.Model ast = parse(file);
+        return check(file, parse(file));
+    }
+
+    /** Checks a file already parsed (an editor keeps the tree); throws with every error. */
+    public static Checked check(SourceFile file, Ast.Model ast) {
         Diagnostics diagnostics = new Diagnostics(file);
         var checked = new ModelChecker(diagnostics).check(ast);
         diagnostics.throwIfErrors();

@@ -58,7 +58,7 @@ public final class DocumentAnalysis {
         }
         Map<String, Name> names = Syntax.names(ast);
         try {
-            Frontend.Checked checked = Frontend.checkWithWarnings(file);
+            Frontend.Checked checked = Frontend.check(file, ast);
             return new DocumentAnalysis(checked.warnings(), ast, stages(checked.model()), names);
         } catch (CompileError e) {
             return new DocumentAnalysis(e.diagnostics(), ast, List.of(), names);

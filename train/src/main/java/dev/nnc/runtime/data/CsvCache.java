@@ -52,26 +52,34 @@ final class CsvCache {
      */
     Optional<Dataset> load(String name) {
         for (Path file : new Path[]{beside(), elsewhere()}) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                if (channel.read(header, 0) != HEADER_BYTES || header.getLong(0) != MAGIC || header.getLong(8) != key) continue;
-                int rows = header.getInt(16);
-                int inputWidth = header.getInt(20);
-                int targetWidth = header.getInt(24);
-                long values = (long) rows * (inputWidth + targetWidth);
-                if (rows <= 0 || channel.size() != HEADER_BYTES + 4 * values) continue;
-                if (checksum(channel) != header.getLong(CHECKSUM_AT)) continue;
-                MappedRows mapped = MappedRows.map(channel, HEADER_BYTES, rows, inputWidth, targetWidth);
-                if (!MemoryCheck.fitsInHeap(rows, inputWidth, targetWidth)) return Optional.of(Dataset.mapped(name, mapped));
-                float[] x = new float[rows * inputWidth];
-                float[] y = new float[rows * targetWidth];
-                mapped.copyAll(x, y);
-                return Optional.of(new Dataset(name, x, y, rows, inputWidth, targetWidth));
-            } catch (IOException | RuntimeException e) {
-                // missing, unreadable or damaged: parse the file again
-            }
+            Optional<Dataset> data = read(file, name, true);
+            if (data.isPresent()) return data;
         }
         return Optional.empty();
+    }
+
+    /** One cache file, if it is this file's for this layout; its checksum checked when {@code verify}. */
+    private Optional<Dataset> read(Path file, String name, boolean verify) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.read(header, 0) != HEADER_BYTES || header.getLong(0) != MAGIC || header.getLong(8) != key) {
+                return Optional.empty();
+            }
+            int rows = header.getInt(16);
+            int inputWidth = header.getInt(20);
+            int targetWidth = header.getInt(24);
+            long values = (long) rows * (inputWidth + targetWidth);
+            if (rows <= 0 || channel.size() != HEADER_BYTES + 4 * values) return Optional.empty();
+            if (verify && checksum(channel) != header.getLong(CHECKSUM_AT)) return Optional.empty();
+            MappedRows mapped = MappedRows.map(channel, HEADER_BYTES, rows, inputWidth, targetWidth);
+            if (!MemoryCheck.fitsInHeap(rows, inputWidth, targetWidth)) return Optional.of(Dataset.mapped(name, mapped));
+            float[] x = new float[rows * inputWidth];
+            float[] y = new float[rows * targetWidth];
+            mapped.copyAll(x, y);
+            return Optional.of(new Dataset(name, x, y, rows, inputWidth, targetWidth));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // missing, unreadable or damaged: parse the file again
+        }
     }
 
     /** Writes the cache of rows on the heap, beside the file, else in the cache folder; says nothing when neither can be written. */
@@ -82,8 +90,20 @@ final class CsvCache {
         });
     }
 
-    /** Writes a cache whose values come from {@code values}; whether it could be written anywhere. */
-    boolean write(int rows, int inputWidth, int targetWidth, Values values) {
+    /**
+     * Writes a cache whose values come from {@code values} and reads it back (mapped when
+     * it does not fit the heap) without checking again the checksum it has just computed;
+     * empty when it could be written nowhere.
+     */
+    Optional<Dataset> writeAndRead(String name, int rows, int inputWidth, int targetWidth, Values values) {
+        Optional<Path> written = write(rows, inputWidth, targetWidth, values);
+        return written.isEmpty() ? Optional.empty() : Optional.of(read(written.get(), name, false).orElseThrow(
+                () -> new dev.nnc.runtime.UserError(name + ": error: its cache was written but cannot be read back: "
+                        + written.get())));
+    }
+
+    /** Writes a cache whose values come from {@code values}; where, if it could be written anywhere. */
+    private Optional<Path> write(int rows, int inputWidth, int targetWidth, Values values) {
         for (Path file : new Path[]{beside(), elsewhere()}) {
             try {
                 AtomicFiles.write(file, channel -> {
@@ -94,12 +114,12 @@ final class CsvCache {
                     header.putLong(CHECKSUM_AT, checksum(channel));
                     channel.write(header.clear(), 0);
                 });
-                return true;
+                return Optional.of(file);
             } catch (IOException | RuntimeException e) {
                 // a read-only folder: try the next place
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private static void writeFloats(FileChannel out, float[] values, long at) throws IOException {
@@ -123,7 +143,7 @@ final class CsvCache {
         return crc.getValue();
     }
 
-    Path beside() {
+    private Path beside() {
         Path absolute = csv.toAbsolutePath();
         return absolute.resolveSibling("." + absolute.getFileName() + ".nnc-cache");
     }

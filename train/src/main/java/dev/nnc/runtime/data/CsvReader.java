@@ -49,11 +49,10 @@ public final class CsvReader {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = header(name, channel);
             Columns columns = columns(name, header.lineNumber(), header.text(), false);
-            CsvCache cache = new CsvCache(file, targetColumn + "|" + spec.targetKind() + "|" + spec.classNames() + "|"
-                    + spec.inputWidth() + "|" + spec.targetWidth());
             boolean large = channel.size() >= cacheBytes;
-            java.util.Optional<Dataset> cached = large || Boolean.getBoolean("nnc.data.mapped") ? cache.load(name)
-                    : java.util.Optional.empty();
+            // a small file's cache is made only when its rows do not fit the heap: no cache key read for it otherwise
+            CsvCache cache = large || Boolean.getBoolean("nnc.data.mapped") ? cache(file) : null;
+            java.util.Optional<Dataset> cached = cache == null ? java.util.Optional.empty() : cache.load(name);
             if (cached.isPresent()) return cached.get();
             // a chunk's bytes and floats are on the heap once per thread: small heaps get small chunks
             int chunk = (int) Math.min(chunkBytes, Math.max(64 << 10, Runtime.getRuntime().maxMemory() / 64));
@@ -63,10 +62,10 @@ public final class CsvReader {
             int rows = (int) plan.rows();
             if (!MemoryCheck.fitsInHeap(rows, spec.inputWidth(), spec.targetWidth())) {
                 // more than the heap holds: parsed into the cache file, and trained on where it lies
-                boolean written = cache.write(rows, spec.inputWidth(), spec.targetWidth(),
+                if (cache == null) cache = cache(file);
+                java.util.Optional<Dataset> mapped = cache.writeAndRead(name, rows, spec.inputWidth(), spec.targetWidth(),
                         (out, xStart, yStart) -> parser.parseInto(plan, out, xStart, yStart, progress));
-                if (written) return cache.load(name).orElseThrow(() -> new UserError(name + ": error: its cache was written"
-                        + " but cannot be read back: " + cache.beside()));
+                if (mapped.isPresent()) return mapped.get();
             }
             Dataset data = parser.parse(plan, progress);
             if (large) cache.store(data);
@@ -106,6 +105,12 @@ public final class CsvReader {
         } catch (IOException | UserError e) {
             return List.of();
         }
+    }
+
+    /** The cache of this file as read for this model: its key depends on the target column, the classes and the widths. */
+    private CsvCache cache(Path file) throws IOException {
+        return new CsvCache(file, targetColumn + "|" + spec.targetKind() + "|" + spec.classNames() + "|" + spec.inputWidth()
+                + "|" + spec.targetWidth());
     }
 
     /** The header line (the first that is not blank), its line number, and where the data after it begins. */

@@ -31,10 +31,10 @@ final class MemoryCheck {
                     + " array holds (2^31); train on a sample of the rows", name, rows, inputWidth, inputs));
         }
         long need = 4 * rows * (inputWidth + targetWidth);
-        Runtime runtime = Runtime.getRuntime();
-        long available = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        long available = available();
         if (need > available) {
-            long suggestion = Math.max(1, (3 * need + runtime.maxMemory()) >> 30) + 1;
+            Runtime runtime = Runtime.getRuntime();
+            long suggestion = Math.max(1, (COPIES * need + runtime.maxMemory()) >> 30) + 1;
             throw new UserError(String.format("%s: error: its %,d rows of %d values need %,d MB of memory, and the JVM has"
                             + " %,d MB left of its %,d MB; give it more: NNC_JAVA_OPTS=-Xmx%dg nnc ... (java -Xmx%dg -jar for a"
                             + " model jar)", name, rows, inputWidth + targetWidth, need >> 20, available >> 20,

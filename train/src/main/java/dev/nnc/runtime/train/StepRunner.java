@@ -87,9 +87,14 @@ public final class StepRunner implements AutoCloseable {
         };
     }
 
+    /** How many networks draw dropout masks: the network and its replicas. */
+    int dropoutGenerators() {
+        return 1 + replicas.length;
+    }
+
     /** The states of the dropout generators: the network's, then each replica's. */
     long[][] dropoutStates() {
-        long[][] states = new long[1 + replicas.length][];
+        long[][] states = new long[dropoutGenerators()][];
         states[0] = network.random().state();
         for (int i = 0; i < replicas.length; i++) states[i + 1] = replicas[i].random().state();
         return states;

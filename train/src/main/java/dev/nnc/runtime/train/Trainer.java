@@ -222,8 +222,8 @@ public final class Trainer {
                 problem = "its row order is not a permutation of the rows";
             } else if (s.row() < 0 || s.row() >= Math.max(1, data.rows()) || s.epoch() < 0 || s.history().size() != s.epoch()) {
                 problem = "its position (epoch " + s.epoch() + ", row " + s.row() + ") does not fit its history";
-            } else if (s.dropout().length != runner.dropoutStates().length) {
-                problem = "it has " + s.dropout().length + " dropout generators, this run " + runner.dropoutStates().length;
+            } else if (s.dropout().length != runner.dropoutGenerators()) {
+                problem = "it has " + s.dropout().length + " dropout generators, this run " + runner.dropoutGenerators();
             }
             if (problem != null) throw new UserError("error: the checkpoint does not fit this run: " + problem);
         }
