@@ -3,9 +3,12 @@ prints its predictions for the inputs given, one row per line. Reads safetensors
 hand (an 8-byte header length, a JSON header, little-endian float32 data), since
 Debian's PyTorch comes without the safetensors package.
 
-Usage: torch_cnn.py WEIGHTS INPUTS.csv HEIGHT WIDTH CHANNELS
+Usage: torch_cnn.py WEIGHTS INPUTS.csv HEIGHT WIDTH CHANNELS [bn]
 The network is torch_reference.py's cnn() pattern: conv, relu, maxpool, conv, relu,
-maxpool, flatten, linear, relu, linear, softmax; nnc's names map to its indices."""
+maxpool, flatten, linear, relu, linear, softmax; with "bn", a batch norm after each
+convolution and after the first linear layer (BatchNorm2d, BatchNorm1d). nnc's names
+map to the module indices: conv2d_1 -> 0, batch_norm_1 -> 1, ... (see `index` below);
+the batch norms' running_mean and running_var are buffers of the same names."""
 import json, struct, sys
 import torch
 
@@ -21,15 +24,19 @@ for name, t in header.items():
     start, end = t["data_offsets"]
     tensors[name] = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32).reshape(t["shape"])
 
-index = {"conv2d_1": "0", "conv2d_2": "3", "dense_1": "7", "dense_2": "9"}
-state = {index[k.split(".")[0]] + "." + k.split(".")[1]: v for k, v in tensors.items() if k.split(".")[0] in index}
+norm = len(sys.argv) > 6 and sys.argv[6] == "bn"
 f1, f2 = tensors["conv2d_1.weight"].shape[0], tensors["conv2d_2.weight"].shape[0]
 hidden, flat = tensors["dense_1.weight"].shape
 classes = tensors["dense_2.weight"].shape[0]
-net = torch.nn.Sequential(torch.nn.Conv2d(c, f1, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-                          torch.nn.Conv2d(f1, f2, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-                          torch.nn.Flatten(), torch.nn.Linear(flat, hidden), torch.nn.ReLU(),
-                          torch.nn.Linear(hidden, classes), torch.nn.Softmax(dim=1))
+nn = torch.nn
+layers = [("conv2d_1", nn.Conv2d(c, f1, 3)), ("batch_norm_1", nn.BatchNorm2d(f1)), (None, nn.ReLU()), (None, nn.MaxPool2d(2)),
+          ("conv2d_2", nn.Conv2d(f1, f2, 3)), ("batch_norm_2", nn.BatchNorm2d(f2)), (None, nn.ReLU()), (None, nn.MaxPool2d(2)),
+          (None, nn.Flatten()), ("dense_1", nn.Linear(flat, hidden)), ("batch_norm_3", nn.BatchNorm1d(hidden)),
+          (None, nn.ReLU()), ("dense_2", nn.Linear(hidden, classes)), (None, nn.Softmax(dim=1))]
+layers = [(name, m) for name, m in layers if norm or name is None or not name.startswith("batch_norm")]
+index = {name: str(i) for i, (name, m) in enumerate(layers) if name}
+state = {index[k.split(".")[0]] + "." + k.split(".")[1]: v for k, v in tensors.items() if k.split(".")[0] in index}
+net = nn.Sequential(*[m for name, m in layers])
 net.load_state_dict(state)
 net.eval()
 rows = [[float(v) for v in line.split(",")] for line in open(inputs) if line.strip()]

@@ -52,9 +52,10 @@ public final class Compiler {
      * checks), its Vector API helper, and the source of the typed class {@code Name}.
      */
     public static CompiledModel compile(CheckedModel model, boolean doublePrecision, String packageName) {
-        Graph inference = StableLossRewrite.rewrite(Lowering.inference(model));
-        // The double-precision class exists to check gradients, which needs a deterministic forward pass.
-        Graph forward = doublePrecision ? Lowering.inference(model) : Lowering.training(model);
+        // The double-precision class exists to check gradients, which needs a deterministic forward pass
+        // (no dropout) whose evaluation is the function differentiated (batch norm by the batch's statistics).
+        Graph forward = doublePrecision ? Lowering.deterministicTraining(model) : Lowering.training(model);
+        Graph inference = StableLossRewrite.rewrite(doublePrecision ? forward : Lowering.inference(model));
         Graph training = PoolGradientRewrite.rewrite(Differentiator.differentiate(StableLossRewrite.rewrite(forward)));
         ModelSpec spec = spec(model, inference);
         String typedName = packageName + "." + model.name();
@@ -68,9 +69,9 @@ public final class Compiler {
                     plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
         }
         OnnxGraph onnx = null;
-        String onnxProblem = null;
+        String onnxProblem = doublePrecision ? "the gradient check's class predicts with the batch's statistics" : null;
         try {
-            onnx = OnnxTranslation.translate(model, inference);
+            if (!doublePrecision) onnx = OnnxTranslation.translate(model, inference);
         } catch (OnnxTranslation.Untranslatable e) {
             onnxProblem = e.getMessage();
         }
@@ -81,7 +82,7 @@ public final class Compiler {
     private static ModelSpec spec(CheckedModel model, Graph inference) {
         List<ModelSpec.ParameterSpec> parameters = inference.parameters().stream().map(n -> {
             Op.Parameter p = (Op.Parameter) n.op();
-            return new ModelSpec.ParameterSpec(p.name(), p.dims(), p.init(), p.fanIn(), p.fanOut());
+            return new ModelSpec.ParameterSpec(p.name(), p.dims(), p.init(), p.fanIn(), p.fanOut(), p.statistic());
         }).toList();
         int outputWidth = inference.output().shape().size();
         String architecture = inference + "|" + model.targetKind() + "|" + model.classNames() + "|" + model.input().shape();

@@ -63,7 +63,8 @@ public final class GradientCheck {
             for (int t = 0; t < parameters.length; t++) {
                 ModelSpec.ParameterSpec p = spec.parameters().get(t);
                 double limit = p.init() == ModelSpec.Init.ZEROS ? 0.1 : Math.sqrt(6.0 / (p.fanIn() + p.fanOut()));
-                for (int i = 0; i < parameters[t].length; i++) parameters[t][i] = limit * (2 * rng.nextDouble() - 1);
+                double offset = p.init() == ModelSpec.Init.ONES ? 1 : 0;
+                for (int i = 0; i < parameters[t].length; i++) parameters[t][i] = offset + limit * (2 * rng.nextDouble() - 1);
             }
             double[] x = new double[samples * spec.inputWidth()];
             double[] y;
@@ -84,6 +85,8 @@ public final class GradientCheck {
             double base = (double) evaluate.invoke(x, y, samples);
             List<TensorResult> results = new ArrayList<>();
             for (int t = 0; t < parameters.length; t++) {
+                // a running statistic is not differentiated: training's loss does not read it
+                if (spec.parameters().get(t).statistic()) continue;
                 double[] w = parameters[t];
                 double[] analytic = grads[t].clone();
                 int count = Math.min(w.length, maxEntriesPerTensor);

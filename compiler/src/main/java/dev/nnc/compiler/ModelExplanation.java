@@ -73,6 +73,11 @@ public final class ModelExplanation {
                     + "a smaller image that moves less when the input shifts a little."
                     : row.name().startsWith("global") ? "the mean of each channel over the whole image."
                     : "keeps the mean of each window, per channel: a smaller image.";
+            case "batch_norm" -> String.format(Locale.ROOT, "normalizes each of its %d channels: while training, minus the "
+                    + "batch's mean and divided by its standard deviation, which also move running averages along; while "
+                    + "predicting, by those running averages; then times a trained scale plus a trained shift per channel: "
+                    + "%,d parameters (and %,d running statistics).", row.shape().get(row.shape().size() - 1), row.parameters(),
+                    row.parameters());
             case "flatten" -> "the image as one vector of " + width + " numbers, channel by channel, for the dense layers.";
             default -> activation(row.name(), width);
         };

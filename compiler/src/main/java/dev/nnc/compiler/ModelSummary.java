@@ -19,6 +19,7 @@ public final class ModelSummary {
     private final Map<Layer, Row> byLayer = new IdentityHashMap<>();
     private int dense;
     private int conv;
+    private int norm;
 
     private ModelSummary() {}
 
@@ -67,6 +68,11 @@ public final class ModelSummary {
             visit(f.input());
             name = "flatten";
             rows.add(new Row(name, "flatten", f.shape(), 0, 0));
+        } else if (layer instanceof Layer.BatchNorm b) {
+            visit(b.input());
+            name = "batch_norm_" + (++norm);
+            // per value: minus the mean, times the inverse deviation, times the scale, plus the shift
+            rows.add(new Row(name, "batch_norm", b.shape(), b.parameters(), 4 * size(b.shape())));
         } else if (layer instanceof Layer.Act a) {
             visit(a.input());
             name = a.activation().sourceName();

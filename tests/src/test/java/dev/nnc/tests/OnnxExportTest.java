@@ -45,16 +45,16 @@ class OnnxExportTest {
     private static final SourceSpec FASHION_1000 =
             SourceSpec.idx("tests/data/fashion-1000-test-images.gz", "tests/data/fashion-1000-test-labels.gz");
 
-    /** Every layer and activation: same and valid padding, strides, both pools, an image sum, a flatten. */
+    /** Every layer and activation: same and valid padding, strides, both pools, an image sum, a flatten, batch norms on an image and a vector. */
     static final String EVERY_LAYER = """
             model EveryLayer {
                 input  image: [9, 9, 2] normalize(standard)
                 target kind: class[5]
-                a = image -> conv2d(8, kernel = 3, padding = same) -> leaky_relu
+                a = image -> conv2d(8, kernel = 3, padding = same) -> batch_norm -> leaky_relu
                 b = image -> conv2d(8, kernel = 3, padding = same, bias = false) -> elu
                 c = (a + b) -> avgpool(2, stride = 1) -> conv2d(6, kernel = 2, stride = 2) -> softplus -> maxpool(2)
                 g = image -> conv2d(4, kernel = 5) -> sigmoid -> global_avgpool
-                d = c -> flatten -> dense(7) -> tanh
+                d = c -> flatten -> dense(7) -> batch_norm(momentum = 0.5, eps = 0.001) -> tanh
                 output p = ((d -> dense(5)) + (g -> dense(5) -> relu)) -> softmax
                 loss      cross_entropy(p, kind)
                 optimizer adam()

@@ -6,7 +6,7 @@ import net.jqwik.api.Combinators;
 
 import java.util.List;
 
-/** jqwik generators of valid .nn programs: random depths, widths, activations, residual sums, losses and optimizers. */
+/** jqwik generators of valid .nn programs: random depths, widths, batch norms, activations, residual sums, losses and optimizers. */
 final class ProgramGenerators {
     private ProgramGenerators() {}
 
@@ -30,8 +30,9 @@ final class ProgramGenerators {
     }
 
     private static Arbitrary<String> hiddenLayer() {
-        return Combinators.combine(Arbitraries.integers().between(1, 8), Arbitraries.of(ACTIVATIONS))
-                .as((units, act) -> "dense(" + units + ") -> " + act);
+        return Combinators.combine(Arbitraries.integers().between(1, 8), Arbitraries.of(ACTIVATIONS),
+                        Arbitraries.of("", " -> batch_norm", " -> batch_norm(momentum = 0.7, eps = 0.001)", "", ""))
+                .as((units, act, norm) -> "dense(" + units + ")" + norm + " -> " + act);
     }
 
     static Arbitrary<String> programs() {
@@ -67,8 +68,8 @@ final class ProgramGenerators {
      * Random convolutional networks: an image of 5 to 9 pixels a side and 1 to 3
      * channels, one or two convolutions (2, 3, 16, 64 or 80 filters: from 16 on, the
      * runtime's vector kernels of 2 and 4 vectors; kernels of 1 to 3, strides 1 or 2,
-     * valid or same padding, with or without bias), each followed by an activation and
-     * maybe a max or mean pool, then flatten or global_avgpool, and a head.
+     * valid or same padding, with or without bias), each followed by maybe a batch norm,
+     * an activation and maybe a max or mean pool, then flatten or global_avgpool, and a head.
      */
     static Arbitrary<String> convPrograms() {
         return Combinators.combine(Arbitraries.longs(), heads(), Arbitraries.of(OPTIMIZERS)).as((seed, head, optimizer) -> {
@@ -87,6 +88,7 @@ final class ProgramGenerators {
                         .append(same ? ", padding = same" : "").append(random.nextBoolean() ? "" : ", bias = false").append(")");
                 height = same ? (height + stride - 1) / stride : (height - kernel) / stride + 1;
                 width = same ? (width + stride - 1) / stride : (width - kernel) / stride + 1;
+                if (random.nextInt(3) == 0) body.append(random.nextBoolean() ? " -> batch_norm" : " -> batch_norm(momentum = 0.5)");
                 body.append(" -> ").append(ACTIVATIONS.get(random.nextInt(ACTIVATIONS.size())));
                 if (height >= 2 && width >= 2 && random.nextBoolean()) {
                     int poolStride = 1 + random.nextInt(2);

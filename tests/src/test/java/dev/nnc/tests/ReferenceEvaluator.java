@@ -80,6 +80,18 @@ final class ReferenceEvaluator {
                     for (int c = 0; c < t.channels(); c++) out[r * w + c * t.pixels() + p] = a[r * w + p * t.channels() + c];
                 }
             }
+        } else if (op instanceof Op.Normalize z) {
+            // prediction's batch norm: by the running statistics
+            double[] mean = values.get(in.get(1));
+            double[] variance = values.get(in.get(2));
+            for (int i = 0; i < out.length; i++) {
+                int c = i % z.channels();
+                out[i] = (a[i] - mean[c]) / Math.sqrt(variance[c] + z.eps());
+            }
+        } else if (op instanceof Op.ChannelAffine t) {
+            double[] scale = values.get(in.get(1));
+            double[] shift = values.get(in.get(2));
+            for (int i = 0; i < out.length; i++) out[i] = a[i] * scale[i % t.channels()] + shift[i % t.channels()];
         } else {
             throw new IllegalStateException("no reference for " + op);
         }

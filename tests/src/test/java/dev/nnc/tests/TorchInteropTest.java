@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A CNN's weights file, written by nnc, loads into the PyTorch network of the same
- * architecture (keys renamed as the README says) and gives the same predictions. Runs
+ * architecture (keys renamed as the README says) and gives the same predictions, with
+ * and without batch norms. Runs
  * where Debian's python3-torch is installed; skipped, saying so, elsewhere.
  */
 class TorchInteropTest {
@@ -41,16 +42,46 @@ class TorchInteropTest {
             }
             """;
 
+    /** The same with a batch norm after each convolution and after the first dense layer. */
+    private static final String NORMALIZED_CNN = """
+            model NormalizedCnn {
+                input  image: [12, 12, 2]
+                target kind: class[4]
+                output p = image -> conv2d(16, kernel = 3) -> batch_norm -> relu -> maxpool(2)
+                                 -> conv2d(32, kernel = 3) -> batch_norm(momentum = 0.8) -> relu -> maxpool(2)
+                                 -> flatten -> dense(24) -> batch_norm -> relu -> dropout(0.3) -> dense(4) -> softmax
+                loss      cross_entropy(p, kind)
+                optimizer adam()
+            }
+            """;
+
     @Test
     void pytorchLoadsTheWeightsAndPredictsTheSame(@TempDir Path dir) throws Exception {
+        predictionsAgree(CNN, false, dir);
+    }
+
+    /** After a few training steps, so that the running statistics are the batches' and not their initial 0 and 1. */
+    @Test
+    void pytorchLoadsBatchNormsWithTheirRunningStatistics(@TempDir Path dir) throws Exception {
+        predictionsAgree(NORMALIZED_CNN, true, dir);
+    }
+
+    private static void predictionsAgree(String program, boolean normalized, Path dir) throws Exception {
         Assumptions.assumeTrue(torchInstalled(), "skipped: " + PYTHON + " cannot import torch (apt-get install python3-torch)");
-        CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("small_cnn.nn", CNN));
+        CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("small_cnn.nn", program));
         int rows = 7;
         Network network = ModelLoader.load(compiled).create(rows);
         Initializer.initialize(network, compiled.spec(), 3);
         Random random = new Random(5);
         for (float[] p : network.parameters()) {
             for (int i = 0; i < p.length; i++) p[i] += (float) (0.05 * random.nextGaussian()); // biases not zero
+        }
+        for (int step = 0; normalized && step < 5; step++) {
+            float[] x = new float[rows * compiled.spec().inputWidth()];
+            float[] y = new float[rows];
+            for (int i = 0; i < x.length; i++) x[i] = 2 * random.nextFloat() + 1;
+            for (int r = 0; r < rows; r++) y[r] = random.nextInt(4);
+            network.trainStep(x, y, rows, 0.01);
         }
         Path weights = dir.resolve("weights.safetensors");
         WeightsFile.save(weights, compiled.spec(), network, Preprocessor.none(compiled.spec().inputWidth()));
@@ -68,7 +99,7 @@ class TorchInteropTest {
         Path inputs = Files.writeString(dir.resolve("inputs.csv"), csv);
         float[] nnc = network.predict(x, rows).clone();
 
-        List<String> torch = runTorch(weights, inputs, dir);
+        List<String> torch = runTorch(weights, inputs, dir, normalized);
         assertEquals(rows, torch.size(), String.join("\n", torch));
         for (int r = 0; r < rows; r++) {
             String[] values = torch.get(r).split(",");
@@ -89,13 +120,15 @@ class TorchInteropTest {
         }
     }
 
-    private static List<String> runTorch(Path weights, Path inputs, Path dir) throws Exception {
+    private static List<String> runTorch(Path weights, Path inputs, Path dir, boolean normalized) throws Exception {
         Path script = dir.resolve("torch_cnn.py");
         try (var in = TorchInteropTest.class.getResourceAsStream("/torch_cnn.py")) {
             Files.write(script, in.readAllBytes());
         }
-        Process p = new ProcessBuilder(PYTHON, script.toString(), weights.toString(), inputs.toString(), "12", "12", "2")
-                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, script.toString(), weights.toString(),
+                inputs.toString(), "12", "12", "2"));
+        if (normalized) command.add("bn");
+        Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "torch timed out");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("stderr.txt")));

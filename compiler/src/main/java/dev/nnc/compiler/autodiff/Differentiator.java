@@ -37,6 +37,12 @@ public final class Differentiator {
                 Op.PoolGrad grad = new Op.PoolGrad(p.window(), p.max());
                 return new Node[]{p.max() ? g.add(grad, n.input(0), n, dy) : g.add(grad, dy)};
             }),
+            Map.entry(Op.ChannelAffine.class, (n, dy, g) -> {
+                int c = ((Op.ChannelAffine) n.op()).channels();
+                return new Node[]{g.add(new Op.ChannelScale(c), dy, n.input(1)),
+                        g.add(new Op.ChannelSum(c), g.add(new Op.Mul(), dy, n.input(0))), g.add(new Op.ChannelSum(c), dy)};
+            }),
+            Map.entry(Op.Normalize.class, Differentiator::normalize),
             Map.entry(Op.ChannelsFirst.class, (n, dy, g) -> {
                 Op.ChannelsFirst t = (Op.ChannelsFirst) n.op();
                 return new Node[]{g.add(new Op.ChannelsLast(t.pixels(), t.channels()), dy)};
@@ -75,6 +81,20 @@ public final class Differentiator {
         return c.bias() ? new Node[]{dx, dw, g.add(new Op.ChannelSum(c.filters()), dy)} : new Node[]{dx, dw};
     }
 
+    /**
+     * x̂ = (x - mean(x)) / sqrt(var(x) + eps): the rule is the whole derivative through the
+     * batch's statistics too, so they receive no gradient of their own. (Prediction's
+     * normalization by running statistics is never differentiated.)
+     */
+    private static Node[] normalize(Node n, Node dy, Graph.Builder g) {
+        Op.Normalize op = (Op.Normalize) n.op();
+        Node x = n.input(0);
+        CompilerBug.check(n.input(1).op() instanceof Op.ChannelMean && n.input(1).input(0) == x
+                && n.input(2).op() instanceof Op.ChannelVariance && n.input(2).input(0) == x,
+                "differentiating a normalization by statistics other than its input's: " + n);
+        return new Node[]{g.add(new Op.NormalizeGrad(op.channels(), op.eps()), n, n.input(2), dy), null, null};
+    }
+
     public static Graph differentiate(Graph forward) {
         CompilerBug.check(forward.loss() != null, "differentiating a graph without a loss");
         Graph.Builder g = new Graph.Builder();
@@ -102,8 +122,9 @@ public final class Differentiator {
         }
         Map<Node, Node> parameterGradients = new LinkedHashMap<>();
         for (Node p : forward.parameters()) {
-            Node grad = gradient.get(copies.get(p));
-            CompilerBug.check(grad != null, "parameter without a gradient: " + p);
+            boolean statistic = ((Op.Parameter) p.op()).statistic();
+            Node grad = statistic ? copies.get(forward.gradients().get(p)) : gradient.get(copies.get(p));
+            CompilerBug.check(grad != null, (statistic ? "running statistic without its change: " : "parameter without a gradient: ") + p);
             // each parameter's gradient has a buffer of its own, even when it equals another's
             while (parameterGradients.containsValue(grad)) grad = g.add(new Op.Copy(), grad);
             parameterGradients.put(copies.get(p), grad);

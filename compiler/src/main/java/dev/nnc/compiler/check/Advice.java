@@ -102,6 +102,7 @@ final class Advice {
         if (last instanceof Layer.Conv2d c) return "conv2d(" + c.filters() + ")";
         if (last instanceof Layer.Pool p) return p.global() ? "global_avgpool" : p.max() ? "maxpool" : "avgpool";
         if (last instanceof Layer.Flatten) return "flatten";
+        if (last instanceof Layer.BatchNorm) return "batch_norm";
         if (last instanceof Layer.Input i) return "the input '" + i.name() + "'";
         return "softmax";
     }

@@ -26,6 +26,7 @@ public sealed interface Layer {
         if (this instanceof Conv2d c) return List.of(c.input());
         if (this instanceof Pool p) return List.of(p.input());
         if (this instanceof Flatten f) return List.of(f.input());
+        if (this instanceof BatchNorm b) return List.of(b.input());
         return List.of();
     }
 
@@ -36,6 +37,7 @@ public sealed interface Layer {
             Window w = c.window();
             return (long) c.filters() * w.channels() * w.kernelHeight() * w.kernelWidth() + (c.bias() ? c.filters() : 0);
         }
+        if (this instanceof BatchNorm b) return 2L * b.channels();
         return 0;
     }
 
@@ -86,6 +88,28 @@ public sealed interface Layer {
     record Flatten(Layer input, Span span) implements Layer {
         public List<Integer> shape() {
             return List.of(input.shape().stream().reduce(1, (a, b) -> a * b));
+        }
+    }
+
+    /**
+     * Each channel (the last axis: an image's channels, a vector's features) normalized
+     * by the batch's mean and variance in training and by their running averages in
+     * prediction, then scaled and shifted by trained factors. {@code momentum}: the
+     * running averages keep this much of their value at each step (Keras's convention;
+     * PyTorch's momentum is 1 minus it).
+     */
+    record BatchNorm(Layer input, double momentum, double eps, Span span) implements Layer {
+        public List<Integer> shape() {
+            return input.shape();
+        }
+
+        public int channels() {
+            return input.shape().get(input.shape().size() - 1);
+        }
+
+        /** The values per row of each channel: an image's pixels, 1 for a vector. */
+        public int pixels() {
+            return input.shape().stream().reduce(1, (a, b) -> a * b) / channels();
         }
     }
 }

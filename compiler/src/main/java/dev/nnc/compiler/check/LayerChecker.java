@@ -155,6 +155,15 @@ final class LayerChecker {
                 return Optional.of(input);
             case "conv2d", "maxpool", "avgpool", "global_avgpool":
                 return image(f, input, span);
+            case "batch_norm":
+                if (input.shape() == null) return Optional.empty();
+                if (input.shape().size() != 1 && input.shape().size() != 3) {
+                    diagnostics.error(span, "batch_norm needs a channel axis: an image [height, width, channels] or a vector "
+                            + "[features], got " + input.shape() + (input instanceof Layer.Input && input.shape().size() == 2
+                            ? "; declare the input with its channels, e.g. " + withChannel(input.shape()) : ""));
+                    return Optional.empty();
+                }
+                return Optional.of(new Layer.BatchNorm(input, f.number("momentum"), f.number("eps"), span));
             case "flatten":
                 return input.shape() != null && input.shape().size() > 1 ? Optional.of(new Layer.Flatten(input, span))
                         : Optional.of(input);
@@ -163,6 +172,12 @@ final class LayerChecker {
                 double alpha = f.values().containsKey("alpha") ? f.number("alpha") : 0;
                 return Optional.of(new Layer.Act(activation, alpha, input, span));
         }
+    }
+
+    private static List<Integer> withChannel(List<Integer> shape) {
+        List<Integer> image = new ArrayList<>(shape);
+        image.add(1);
+        return image;
     }
 
     /** The layers that slide a window over an image [height, width, channels]. */

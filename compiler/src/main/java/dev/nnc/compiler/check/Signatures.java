@@ -131,6 +131,7 @@ public final class Signatures {
         define(Category.LAYER, "avgpool", integer("size").atLeast(1), integer("stride").def(0.0).atLeast(1));
         define(Category.LAYER, "global_avgpool");
         define(Category.LAYER, "flatten");
+        define(Category.LAYER, "batch_norm", num("momentum").def(0.9).atLeast(0).below(1), num("eps").def(1e-5).above(0));
         for (String activation : List.of("relu", "tanh", "sigmoid", "softmax", "softplus", "step", "linear")) {
             define(Category.LAYER, activation);
         }

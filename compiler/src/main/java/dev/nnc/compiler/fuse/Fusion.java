@@ -113,7 +113,8 @@ public final class Fusion {
         int index = 0;
         for (Map.Entry<Node, Node> e : graph.gradients().entrySet()) {
             Op.Parameter p = (Op.Parameter) e.getKey().op();
-            kernels.add(new Kernel.Update(e.getKey(), e.getValue(), index++, optimizer, p.weight() ? penalty : Penalty.NONE));
+            kernels.add(new Kernel.Update(e.getKey(), e.getValue(), index++, optimizer,
+                    p.role() == Op.Role.PENALIZED ? penalty : Penalty.NONE));
         }
         return kernels;
     }

@@ -89,8 +89,9 @@ public sealed interface Kernel {
         }
 
         public String describe() {
-            return "update(" + ((dev.nnc.compiler.ir.Op.Parameter) parameter.op()).name() + ": " + optimizer.kind()
-                    + (penalty.active() ? " + penalty" : "") + ")";
+            var p = (dev.nnc.compiler.ir.Op.Parameter) parameter.op();
+            if (p.statistic()) return "update(" + p.name() + ": running average)";
+            return "update(" + p.name() + ": " + optimizer.kind() + (penalty.active() ? " + penalty" : "") + ")";
         }
     }
 }

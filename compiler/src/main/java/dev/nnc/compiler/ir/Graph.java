@@ -10,7 +10,9 @@ import java.util.*;
  *
  * @param output the prediction
  * @param loss the mean loss (null in a graph without one)
- * @param gradients each parameter's gradient node, in parameter order (empty before autodiff)
+ * @param gradients what each parameter's update reads, in parameter order: after autodiff,
+ *                  the loss's gradient for a trained parameter; for a running statistic,
+ *                  from lowering on, its change in a step (see {@link Op.RunningChange})
  */
 public record Graph(List<Node> nodes, Node output, Node loss, Map<Node, Node> gradients) {
 

@@ -41,10 +41,33 @@ public sealed interface Op {
         public Shape shape(List<Shape> in) { return Shape.batch(width); }
     }
 
-    /** A trained tensor; {@code weight} says the penalty applies to it. */
-    record Parameter(String name, List<Integer> dims, Init init, int fanIn, int fanOut, boolean weight) implements Op {
+    /** A tensor that training changes, in the way its role says. */
+    record Parameter(String name, List<Integer> dims, Init init, int fanIn, int fanOut, Role role) implements Op {
         public int arity() { return 0; }
         public Shape shape(List<Shape> in) { return new Shape(false, dims); }
+
+        public boolean statistic() {
+            return role == Role.RUNNING;
+        }
+
+        /** Written as when the role was a flag (weight=true|false): architecture hashes, and the weights files they guard, stay valid. */
+        @Override
+        public String toString() {
+            return "Parameter[name=" + name + ", dims=" + dims + ", init=" + init + ", fanIn=" + fanIn + ", fanOut=" + fanOut
+                    + (role == Role.RUNNING ? ", running=true]" : ", weight=" + (role == Role.PENALIZED) + "]");
+        }
+    }
+
+    enum Role {
+        /** Trained by the optimizer, and the penalty applies: a weight matrix, a convolution's filters. */
+        PENALIZED,
+        /** Trained by the optimizer without penalty: a bias, batch norm's scale and shift. */
+        TRAINED,
+        /**
+         * A running statistic (batch norm's running mean and variance): each step adds the
+         * change its update node computes from the batch instead of a gradient step.
+         */
+        RUNNING
     }
 
     /** Inverted dropout's mask: 0 with probability p, else 1/(1-p); fresh every step. */
@@ -162,6 +185,64 @@ public sealed interface Op {
         }
     }
 
+    // ---- batch normalization: rows of [pixels, channels], statistics per channel ----
+
+    /** The mean of each channel over the rows and pixels of the batch (of the part of it computed): [channels]. */
+    record ChannelMean(int channels) implements Op {
+        public int arity() { return 1; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return perChannel(in, channels); }
+    }
+
+    /** The biased variance of each channel, from (x, its channel means): [channels]. */
+    record ChannelVariance(int channels) implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+        public Shape shape(List<Shape> in) { return perChannel(in, channels); }
+    }
+
+    /**
+     * (x - mean) / sqrt(variance + eps) per channel, from (x, mean, variance): the batch's
+     * statistics in training (their dependence on x is part of its derivative rule), the
+     * running ones in prediction.
+     */
+    record Normalize(int channels, double eps) implements Op {
+        public int arity() { return 3; }
+
+        public Shape shape(List<Shape> in) {
+            perChannel(in, channels);
+            check(in.get(1).equals(Shape.fixed(channels)) && in.get(2).equals(Shape.fixed(channels)), "normalize statistics " + in);
+            return in.get(0);
+        }
+    }
+
+    /** x * scale + shift, per channel. */
+    record ChannelAffine(int channels) implements Op {
+        public int arity() { return 3; }
+
+        public Shape shape(List<Shape> in) {
+            perChannel(in, channels);
+            check(in.get(1).equals(Shape.fixed(channels)) && in.get(2).equals(Shape.fixed(channels)), "scale and shift " + in);
+            return in.get(0);
+        }
+    }
+
+    /**
+     * The change of a running statistic for a batch: (1 - momentum) * (statistic - running)
+     * times this part's share of the batch, from (statistic, running); the parts' changes
+     * sum to the batch's. {@code unbiased}: the statistic is a biased variance, corrected
+     * to the unbiased one (over {@code pixels} values per row) as PyTorch's running variance is.
+     */
+    record RunningChange(double momentum, int pixels, boolean unbiased) implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            check(in.get(0).equals(in.get(1)) && !in.get(0).batched(), "running statistic " + in);
+            return in.get(0);
+        }
+    }
+
     /** Rows of [pixels, channels] as [channels, pixels]: flatten in PyTorch's order. */
     record ChannelsFirst(int pixels, int channels) implements Op {
         public int arity() { return 1; }
@@ -236,6 +317,33 @@ public sealed interface Op {
         }
     }
 
+    /** x * scale per channel, from (x, scale): the gradient through a channel affine to its input. */
+    record ChannelScale(int channels) implements Op {
+        public int arity() { return 2; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            perChannel(in, channels);
+            check(in.get(1).equals(Shape.fixed(channels)), "channel scale " + in);
+            return in.get(0);
+        }
+    }
+
+    /**
+     * The gradient through a normalization by the batch's statistics, from (x̂, variance,
+     * dx̂): (dx̂ - mean(dx̂) - x̂ mean(dx̂ x̂)) / sqrt(variance + eps), means per channel.
+     */
+    record NormalizeGrad(int channels, double eps) implements Op {
+        public int arity() { return 3; }
+        public boolean differentiable() { return false; }
+
+        public Shape shape(List<Shape> in) {
+            perChannel(in, channels);
+            check(in.get(0).equals(in.get(2)) && in.get(1).equals(Shape.fixed(channels)), "normalize gradient " + in);
+            return in.get(0);
+        }
+    }
+
     /** f'(x) of an activation, written in terms of its output y = f(x). */
     record ActDerivative(Activation activation, double alpha) implements Op {
         public int arity() { return 1; }
@@ -297,6 +405,12 @@ public sealed interface Op {
     private static Shape transposed(List<Shape> in, int pixels, int channels) {
         check(in.get(0).batched() && in.get(0).size() == pixels * channels, "transpose of " + in.get(0));
         return in.get(0);
+    }
+
+    /** Checks that the first input is rows of [pixels, channels]; the shape of a statistic per channel. */
+    private static Shape perChannel(List<Shape> in, int channels) {
+        check(in.get(0).batched() && in.get(0).size() % channels == 0, "per-channel op on " + in.get(0));
+        return Shape.fixed(channels);
     }
 
     private static Shape same(List<Shape> in) {

@@ -26,6 +26,7 @@ public final class KernelLowering {
     private final Map<String, PackedWeight> packedWeights;
     private final List<Scratch> scratch = new ArrayList<>();
     private final ImageLowering images;
+    private final ChannelLowering channels;
 
     /**
      * {@code vectorKernels} and {@code vectorLoops}: where to add the Vector API products
@@ -40,6 +41,7 @@ public final class KernelLowering {
         this.vectorLoops = vectorLoops;
         this.packedWeights = packedWeights;
         this.images = new ImageLowering(buffers, vectorKernels == null ? null : scratch, packedWeights);
+        this.channels = new ChannelLowering(buffers, scratch);
     }
 
     /** The work arrays the runtime kernels of the kernels lowered so far need. */
@@ -64,6 +66,7 @@ public final class KernelLowering {
         if (kernel instanceof Kernel.SoftmaxCrossEntropy s) return softmaxCrossEntropy(s);
         if (kernel instanceof Kernel.ConvRelu c) return images.convolution(c.conv(), c.relu(), name);
         if (ImageLowering.handles(kernel.output().op())) return images.lower(kernel.output(), name);
+        if (ChannelLowering.handles(kernel.output().op())) return vectorized(channels.lower(kernel.output(), name), name);
         return vectorized(reduction(kernel.output()), name);
     }
 

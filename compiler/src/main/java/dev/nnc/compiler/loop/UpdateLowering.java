@@ -1,6 +1,7 @@
 package dev.nnc.compiler.loop;
 
 import dev.nnc.compiler.fuse.Kernel;
+import dev.nnc.compiler.ir.Op;
 import dev.nnc.compiler.ir.Optimizer;
 import dev.nnc.compiler.ir.Penalty;
 import dev.nnc.compiler.loop.Loop.*;
@@ -65,6 +66,10 @@ public final class UpdateLowering {
         Value wi = new Load(w, i);
         List<Stmt> body = new ArrayList<>();
         Value grad = new Load(g, i);
+        if (((Op.Parameter) u.parameter().op()).statistic()) {
+            // a running statistic: no optimizer, the batch's change (summed over the parts) is added
+            return List.of(loop("i", c(to - from), store(w, i, plus(wi, grad))));
+        }
         if (penalty.active()) {
             body.add(set("sum", plus(new Var("sum"),
                     plus(times(k(penalty.l1()), fn(Fn.ABS, wi)), times(k(penalty.l2()), times(wi, wi))))));

@@ -117,6 +117,10 @@ public final class OnnxTranslation {
         } else if (op instanceof Op.Pool p) {
             image(n, add(p.max() ? "MaxPool" : "AveragePool", List.of(plane(n.input(0), Image.input(p.window()))),
                     window(p.window())), Image.output(p.window(), p.window().channels()));
+        } else if (op instanceof Op.Normalize) {
+            // translated together with the scale and shift that read it, as one BatchNormalization
+        } else if (op instanceof Op.ChannelAffine && n.input(0).op() instanceof Op.Normalize z) {
+            batchNormalization(n, n.input(0), z);
         } else if (op instanceof Op.ChannelsFirst f) {
             rows.put(n, channelsFirst(n.input(0), f));
         } else {
@@ -168,6 +172,20 @@ public final class OnnxTranslation {
                     rows.put(n, add("Relu", List.of(rows.get(n)), List.of()));
                 }
             }
+        }
+    }
+
+    /** BatchNormalization of ONNX (in prediction: by the running statistics) on [batch, channels, ...]: planes or rows. */
+    private void batchNormalization(Node affine, Node normalize, Op.Normalize z) {
+        Node x = normalize.input(0);
+        Image image = images.get(x);
+        List<String> in = List.of(image != null ? plane(x, image) : row(x), row(affine.input(1)), row(affine.input(2)),
+                row(normalize.input(1)), row(normalize.input(2)));
+        String out = add("BatchNormalization", in, List.of(Attribute.number("epsilon", z.eps())));
+        if (image != null) {
+            image(affine, out, image);
+        } else {
+            rows.put(affine, out);
         }
     }
 

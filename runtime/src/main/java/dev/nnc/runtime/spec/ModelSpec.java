@@ -39,9 +39,14 @@ public record ModelSpec(
         public static final Preprocessing NONE = new Preprocessing("none", 1);
     }
 
-    public enum Init { GLOROT_UNIFORM, HE_UNIFORM, ZEROS }
+    public enum Init { GLOROT_UNIFORM, HE_UNIFORM, ZEROS, ONES }
 
-    public record ParameterSpec(String name, List<Integer> shape, Init init, int fanIn, int fanOut) {
+    /**
+     * A tensor that training changes; {@code statistic}: a running statistic (batch norm's
+     * running mean and variance), which training updates with each batch's statistics
+     * rather than by a gradient, and prediction reads.
+     */
+    public record ParameterSpec(String name, List<Integer> shape, Init init, int fanIn, int fanOut, boolean statistic) {
         public int size() {
             return shape.stream().reduce(1, (a, b) -> a * b);
         }

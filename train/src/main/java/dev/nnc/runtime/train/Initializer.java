@@ -20,10 +20,11 @@ public final class Initializer {
             double limit = switch (p.init()) {
                 case GLOROT_UNIFORM -> Math.sqrt(6.0 / (p.fanIn() + p.fanOut()));
                 case HE_UNIFORM -> Math.sqrt(6.0 / p.fanIn());
-                case ZEROS -> 0;
+                case ZEROS, ONES -> 0;
             };
+            double offset = p.init() == ModelSpec.Init.ONES ? 1 : 0;
             float[] w = parameters[i];
-            for (int j = 0; j < w.length; j++) w[j] = (float) (limit * (2 * rng.nextDouble() - 1));
+            for (int j = 0; j < w.length; j++) w[j] = (float) (offset + limit * (2 * rng.nextDouble() - 1));
         }
         network.resetOptimizer();
     }
