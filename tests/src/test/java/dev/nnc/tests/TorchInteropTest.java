@@ -66,6 +66,68 @@ class TorchInteropTest {
         predictionsAgree(NORMALIZED_CNN, true, dir);
     }
 
+    private static final String NORMALIZED_STEP = """
+            model NormStep {
+                input  image: [6, 6, 2]
+                target kind: class[3]
+                output p = image -> conv2d(4, kernel = 3) -> batch_norm(momentum = 0.8) -> relu -> flatten -> dense(3) -> softmax
+                loss      cross_entropy(p, kind)
+                optimizer sgd(lr = 0.1)
+            }
+            """;
+
+    /**
+     * One training step of a batch of 16 (one part, so normalized by the whole batch's
+     * statistics as PyTorch's train() mode does) gives the same parameters and running
+     * statistics as PyTorch's step from the same weights.
+     */
+    @Test
+    void aTrainingStepThroughABatchNormIsPyTorchs(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(torchInstalled(), "skipped: " + PYTHON + " cannot import torch (apt-get install python3-torch)");
+        CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("norm_step.nn", NORMALIZED_STEP));
+        int rows = 16;
+        Network network = ModelLoader.load(compiled).create(rows);
+        Initializer.initialize(network, compiled.spec(), 4);
+        Random random = new Random(6);
+        for (float[] p : network.parameters()) {
+            for (int i = 0; i < p.length; i++) p[i] += (float) (0.05 * random.nextGaussian());
+        }
+        Path weights = dir.resolve("weights.safetensors");
+        WeightsFile.save(weights, compiled.spec(), network, Preprocessor.none(compiled.spec().inputWidth()));
+        int width = compiled.spec().inputWidth();
+        float[] x = new float[rows * width];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (1 + random.nextGaussian());
+        for (int r = 0; r < rows; r++) y[r] = random.nextInt(3);
+        Path inputs = Files.writeString(dir.resolve("inputs.csv"), csv(x, rows, width));
+        Path labels = Files.writeString(dir.resolve("labels.csv"), csv(y, rows, 1));
+        network.trainStep(x, y, rows, 0.1);
+
+        List<String> torch = runPython("/torch_bn_step.py", dir, weights.toString(), inputs.toString(), labels.toString(),
+                "0.1", "0.8");
+        assertEquals(compiled.spec().parameters().size(), torch.size(), String.join("\n", torch));
+        for (String line : torch) {
+            String name = line.substring(0, line.indexOf(' '));
+            String[] values = line.substring(line.indexOf(' ') + 1).split(",");
+            int t = compiled.spec().parameters().stream().map(p -> p.name()).toList().indexOf(name);
+            float[] nnc = network.parameters()[t];
+            assertEquals(values.length, nnc.length, name);
+            for (int i = 0; i < nnc.length; i++) {
+                double expected = Double.parseDouble(values[i]);
+                assertEquals(expected, nnc[i], 1e-5 * (1 + Math.abs(expected)), name + "[" + i + "]");
+            }
+        }
+    }
+
+    private static String csv(float[] values, int rows, int width) {
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < width; i++) csv.append(i == 0 ? "" : ",").append(values[r * width + i]);
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
     private static void predictionsAgree(String program, boolean normalized, Path dir) throws Exception {
         Assumptions.assumeTrue(torchInstalled(), "skipped: " + PYTHON + " cannot import torch (apt-get install python3-torch)");
         CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("small_cnn.nn", program));
@@ -88,15 +150,8 @@ class TorchInteropTest {
 
         int width = compiled.spec().inputWidth();
         float[] x = new float[rows * width];
-        StringBuilder csv = new StringBuilder();
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < width; i++) {
-                x[r * width + i] = random.nextFloat();
-                csv.append(i == 0 ? "" : ",").append(x[r * width + i]);
-            }
-            csv.append('\n');
-        }
-        Path inputs = Files.writeString(dir.resolve("inputs.csv"), csv);
+        for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+        Path inputs = Files.writeString(dir.resolve("inputs.csv"), csv(x, rows, width));
         float[] nnc = network.predict(x, rows).clone();
 
         List<String> torch = runTorch(weights, inputs, dir, normalized);
@@ -121,13 +176,19 @@ class TorchInteropTest {
     }
 
     private static List<String> runTorch(Path weights, Path inputs, Path dir, boolean normalized) throws Exception {
-        Path script = dir.resolve("torch_cnn.py");
-        try (var in = TorchInteropTest.class.getResourceAsStream("/torch_cnn.py")) {
+        List<String> arguments = new java.util.ArrayList<>(List.of(weights.toString(), inputs.toString(), "12", "12", "2"));
+        if (normalized) arguments.add("bn");
+        return runPython("/torch_cnn.py", dir, arguments.toArray(String[]::new));
+    }
+
+    /** Runs a script of the test resources; its output lines. */
+    private static List<String> runPython(String resource, Path dir, String... arguments) throws Exception {
+        Path script = dir.resolve(resource.substring(1));
+        try (var in = TorchInteropTest.class.getResourceAsStream(resource)) {
             Files.write(script, in.readAllBytes());
         }
-        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, script.toString(), weights.toString(),
-                inputs.toString(), "12", "12", "2"));
-        if (normalized) command.add("bn");
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, script.toString()));
+        command.addAll(List.of(arguments));
         Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "torch timed out");
