@@ -33,16 +33,22 @@ final class Backend {
 
     record Plan(ClassPlan classPlan, List<String> inferenceKernels, List<String> trainingKernels) {}
 
-    static Plan plan(String className, boolean doublePrecision, String specJson, Graph inference, Graph training,
-                     Optimizer optimizer, Penalty penalty) {
-        return new Backend().build(className, doublePrecision, specJson, inference, training, optimizer, penalty);
+    /**
+     * {@code split}: the plan of a class laid out over several class files, for a model
+     * that one cannot hold; its kernels are the scalar loops only, which need no helper
+     * class, and prediction reads its weights unpacked.
+     */
+    static Plan plan(String className, boolean doublePrecision, boolean split, String specJson, Graph inference,
+                     Graph training, Optimizer optimizer, Penalty penalty) {
+        return new Backend().build(className, doublePrecision, split, specJson, inference, training, optimizer, penalty);
     }
 
-    private Plan build(String className, boolean doublePrecision, String specJson, Graph inference, Graph training,
-                       Optimizer optimizer, Penalty penalty) {
-        vectorKernels = doublePrecision ? null : new ArrayList<>();
-        vectorLoops = doublePrecision ? null : new ArrayList<>();
-        packedWeights = doublePrecision ? null : new LinkedHashMap<>();
+    private Plan build(String className, boolean doublePrecision, boolean split, String specJson, Graph inference,
+                       Graph training, Optimizer optimizer, Penalty penalty) {
+        boolean scalarOnly = doublePrecision || split;
+        vectorKernels = scalarOnly ? null : new ArrayList<>();
+        vectorLoops = scalarOnly ? null : new ArrayList<>();
+        packedWeights = scalarOnly ? null : new LinkedHashMap<>();
         List<String> names = inference.parameters().stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
         for (int i = 0; i < names.size(); i++) {
             Node p = inference.parameters().get(i);
@@ -73,7 +79,7 @@ final class Backend {
                 vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
                 vectorLoops == null ? List.of() : List.copyOf(vectorLoops),
                 packedWeights == null ? List.of() : List.copyOf(packedWeights.values()),
-                reluOutputs(inference, inferenceNames), predictionRowFloats);
+                reluOutputs(inference, inferenceNames), predictionRowFloats, split);
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());

@@ -4,6 +4,7 @@ import dev.nnc.compiler.autodiff.Differentiator;
 import dev.nnc.compiler.autodiff.PoolGradientRewrite;
 import dev.nnc.compiler.check.CheckedModel;
 import dev.nnc.compiler.emit.ClassEmitter;
+import dev.nnc.compiler.emit.ClassPlan;
 import dev.nnc.compiler.emit.TypedClassSource;
 import dev.nnc.compiler.emit.VectorKernelEmitter;
 import dev.nnc.compiler.ir.Graph;
@@ -29,6 +30,9 @@ import java.util.Map;
  * kernels to loops, emit the class; and translate the prediction graph to ONNX.
  */
 public final class Compiler {
+    /** A system property that asks for the split layout whatever the model's size: for tests of that layout. */
+    public static final String SPLIT_PROPERTY = "nnc.splitLayout";
+
     /** The package of the model classes when the caller names none. */
     public static final String DEFAULT_PACKAGE = "nnc.models";
 
@@ -60,14 +64,21 @@ public final class Compiler {
         ModelSpec spec = spec(model, inference);
         String typedName = packageName + "." + model.name();
         String className = typedName + (doublePrecision ? "$NetworkDouble" : "$Network");
-        Backend.Plan plan = Backend.plan(className.replace('.', '/'), doublePrecision, spec.toJson(),
+        String internalName = className.replace('.', '/');
+        boolean split = Boolean.getBoolean(SPLIT_PROPERTY);
+        Backend.Plan plan = Backend.plan(internalName, doublePrecision, split, spec.toJson(),
                 inference, training, model.optimizer(), model.penalty());
-        byte[] classFile = ClassEmitter.emit(plan.classPlan());
-        Map<String, byte[]> companions = new LinkedHashMap<>();
-        if (plan.classPlan().hasVectorCode()) {
-            companions.put(plan.classPlan().helperClassName().replace('/', '.'), VectorKernelEmitter.emit(
-                    plan.classPlan().helperClassName(), plan.classPlan().vectorKernels(), plan.classPlan().vectorLoops()));
+        Map<String, byte[]> classes;
+        try {
+            classes = emit(plan.classPlan());
+        } catch (ClassEmitter.TooLarge e) {
+            if (split) throw e;
+            // more fields and methods than one class file holds: the split layout, over several
+            plan = Backend.plan(internalName, doublePrecision, true, spec.toJson(), inference, training,
+                    model.optimizer(), model.penalty());
+            classes = emit(plan.classPlan());
         }
+        byte[] classFile = classes.remove(className);
         OnnxGraph onnx = null;
         String onnxProblem = doublePrecision ? "the gradient check's class predicts with the batch's statistics" : null;
         try {
@@ -76,7 +87,17 @@ public final class Compiler {
             onnxProblem = e.getMessage();
         }
         return new CompiledModel(className, classFile, typedName, TypedClassSource.write(packageName, spec), spec,
-                plan.inferenceKernels(), plan.trainingKernels(), companions, onnx, onnxProblem);
+                plan.inferenceKernels(), plan.trainingKernels(), classes, onnx, onnxProblem);
+    }
+
+    /** The model class and its companions (kernel classes, the Vector API helper) by binary name. */
+    private static Map<String, byte[]> emit(ClassPlan plan) {
+        Map<String, byte[]> classes = new LinkedHashMap<>(ClassEmitter.emit(plan));
+        if (plan.hasVectorCode()) {
+            classes.put(plan.helperClassName().replace('/', '.'),
+                    VectorKernelEmitter.emit(plan.helperClassName(), plan.vectorKernels(), plan.vectorLoops()));
+        }
+        return classes;
     }
 
     private static ModelSpec spec(CheckedModel model, Graph inference) {

@@ -14,9 +14,10 @@ import static org.objectweb.asm.Opcodes.*;
 
 /**
  * Writes the model class: one field per buffer, one private method per kernel, and the
- * {@link dev.nnc.runtime.Network} methods, each a straight sequence of kernel calls.
- * With {@link UpdateEmitter}, {@link LoopEmitter} and {@link VectorKernelEmitter}, the
- * only part of the compiler that sees ASM.
+ * {@link dev.nnc.runtime.Network} methods, each a straight sequence of kernel calls; or,
+ * for a model one class file cannot hold, the same in the split {@link Layout}, with its
+ * kernel classes. With {@link UpdateEmitter}, {@link LoopEmitter} and
+ * {@link VectorKernelEmitter}, the only part of the compiler that sees ASM.
  */
 public final class ClassEmitter {
     private static final String NETWORK = "dev/nnc/runtime/Network";
@@ -29,10 +30,19 @@ public final class ClassEmitter {
     /** The double fields kernels read and write by name: see {@link #scalars()}. */
     private final Set<String> scalars;
 
+    /** The split layout's tables (see {@link dev.nnc.runtime.BufferTable}): static int[] fields of the model class. */
+    private static final String LAYOUT = "LAYOUT";
+    private static final String PARAMETERS = "PARAMETERS";
+    private static final String GRADIENTS = "GRADIENTS";
+    private static final String STATES = "STATES";
+    private static final String RELUS = "RELUS";
+    private static final String BUFFER_TABLE = "dev/nnc/runtime/BufferTable";
+
     private final ClassPlan plan;
     private final String owner;
     private final Type element;
     private final String array;
+    private final Layout layout;
     private ClassWriter cw;
 
     private ClassEmitter(ClassPlan plan) {
@@ -41,6 +51,7 @@ public final class ClassEmitter {
         this.element = plan.doublePrecision() ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
         this.array = "[" + element.getDescriptor();
         this.scalars = scalars(plan);
+        this.layout = new Layout(plan, array);
     }
 
     /** loss, penalty, step, lr, batch, and each update slice's penalty sum. */
@@ -50,64 +61,89 @@ public final class ClassEmitter {
         return names;
     }
 
-    public static byte[] emit(ClassPlan plan) {
+    /** The model class and, in the split layout, its kernel classes, by binary name (the model class first). */
+    public static java.util.Map<String, byte[]> emit(ClassPlan plan) {
         try {
-            return new ClassEmitter(plan).emit();
+            ClassEmitter emitter = new ClassEmitter(plan);
+            java.util.Map<String, byte[]> classes = new java.util.LinkedHashMap<>();
+            classes.put(plan.className().replace('/', '.'), emitter.emit());
+            for (int k = 0; k < emitter.layout.kernelClassCount(); k++) {
+                classes.put(emitter.layout.kernelClassName(k).replace('/', '.'), emitter.kernelClass(k));
+            }
+            return classes;
         } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
             throw tooLarge(e);
         }
     }
 
     /**
-     * A model beyond what one JVM class can hold (a method's 64 KB of bytecode, a class's
-     * 65,535 constants): the user's to change, so a message, not an internal error.
+     * A model beyond what the generated classes can hold (a method's 64 KB of bytecode, a
+     * class's 65,535 constants): the user's to change, so a message, not an internal error.
+     * The compiler answers the first one with the split layout.
      */
-    static dev.nnc.runtime.UserError tooLarge(RuntimeException e) {
+    public static final class TooLarge extends dev.nnc.runtime.UserError {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    static TooLarge tooLarge(RuntimeException e) {
         String what = e instanceof org.objectweb.asm.MethodTooLargeException m
                 ? "its method " + m.getMethodName() + " would need " + m.getCodeSize() + " bytes of bytecode, and the JVM allows 65,535"
                 : "its class would need more than the JVM's 65,535 constants";
-        return new dev.nnc.runtime.UserError("error: this model is too large for nnc's generated code: " + what
-                + "; nnc does not split such methods yet: use fewer layers (a few hundred stages fit)");
+        return new TooLarge("error: this model is too large for nnc's generated code: " + what + "; use fewer or smaller layers");
     }
 
-    private byte[] emit() {
-        cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+    private static ClassWriter writer() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 return "java/lang/Object";
             }
         };
+    }
+
+    private byte[] emit() {
+        cw = writer();
         String[] interfaces = plan.doublePrecision() ? null : new String[]{NETWORK};
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", interfaces);
         cw.visitSource(owner.substring(owner.lastIndexOf('/') + 1) + ".nn", null);
         // set in <clinit> from pieces: a constant string holds at most 65,535 bytes, a large model's spec more
         cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "SPEC", "Ljava/lang/String;", null, null).visitEnd();
+        int access = layout.fieldAccess();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "maxBatch", "I", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "rng", "L" + RNG + ";", null, null).visitEnd();
-        for (String scalar : scalars) cw.visitField(ACC_PRIVATE, scalar, "D", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE, "x", array, null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE, "y", array, null, null).visitEnd();
-        for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
+        cw.visitField(access | ACC_FINAL, "rng", "L" + RNG + ";", null, null).visitEnd();
+        for (String scalar : scalars) cw.visitField(access, scalar, "D", null, null).visitEnd();
+        cw.visitField(access, "x", array, null, null).visitEnd();
+        cw.visitField(access, "y", array, null, null).visitEnd();
+        if (layout.split()) {
+            cw.visitField(access | ACC_FINAL, Layout.BUFFERS, "[" + array, null, null).visitEnd();
+            for (String table : List.of(LAYOUT, PARAMETERS, GRADIENTS, STATES, RELUS)) {
+                cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, table, "[I", null, null).visitEnd();
+            }
+        } else {
+            for (ClassPlan.Buffer b : plan.buffers()) cw.visitField(ACC_PRIVATE | ACC_FINAL, b.name(), array, null, null).visitEnd();
+        }
         for (Loop.PackedWeight w : plan.packedWeights()) cw.visitField(ACC_PRIVATE, w.field(), array, null, null).visitEnd();
 
-        cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, VECTOR_FLAG, "Z", null, null).visitEnd();
+        cw.visitField(ACC_STATIC | ACC_FINAL | access, VECTOR_FLAG, "Z", null, null).visitEnd();
         vectorFlag();
         constructor(false);
         constructor(true);
         replica();
-        for (Loop.Function f : plan.kernels()) kernel(f);
+        if (!layout.split()) for (Loop.Function f : plan.kernels()) kernel(f);
         runMethod("predict", "(" + array + "I)" + array, plan.predict(), false, plan.inferenceOutput());
         runMethod("evaluate", "(" + array + array + "I)D", plan.evaluate(), true, null);
         runMethod("gradients", "(" + array + array + "II)D", plan.train(), true, null);
         gradientsOfWholeBatch();
-        new UpdateEmitter(cw, plan, owner, array).emit();
+        new UpdateEmitter(cw, plan, owner, array, layout).emit();
         trainStep();
-        fieldGetter("predictions", plan.inferenceOutput(), Type.getType(array));
-        fieldGetter("trainingPredictions", plan.trainingOutput(), Type.getType(array));
-        arrays("parameters", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::parameter).toList());
-        arrays("parameterGradients", java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList());
-        arrays("reluOutputs", plan.reluOutputs());
-        arrays("optimizerState", optimizerStateFields());
+        arrayGetter("predictions", plan.inferenceOutput());
+        arrayGetter("trainingPredictions", plan.trainingOutput());
+        arrays("parameters", PARAMETERS, parameterFields());
+        arrays("parameterGradients", GRADIENTS, gradientFields());
+        arrays("reluOutputs", RELUS, plan.reluOutputs());
+        arrays("optimizerState", STATES, optimizerStateFields());
         resetOptimizer();
         simple();
         cw.visitEnd();
@@ -122,6 +158,7 @@ public final class ClassEmitter {
         MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         mv.visitCode();
         spec(mv);
+        if (layout.split()) tables(mv);
         org.objectweb.asm.Label off = new org.objectweb.asm.Label();
         org.objectweb.asm.Label missing = new org.objectweb.asm.Label();
         org.objectweb.asm.Label done = new org.objectweb.asm.Label();
@@ -156,19 +193,67 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** SPEC = "piece" + "piece" + ...: pieces of 16,384 characters, 49,152 bytes at most in the class file. */
+    /** SPEC = the spec's JSON. */
     private void spec(MethodVisitor mv) {
-        String json = plan.specJson();
+        pushText(mv, plan.specJson());
+        mv.visitFieldInsn(PUTSTATIC, owner, "SPEC", "Ljava/lang/String;");
+    }
+
+    /**
+     * Pushes a string of any length: "piece" + "piece" + ..., pieces of 16,384 characters
+     * (49,152 bytes at most in the class file; a constant string holds 65,535).
+     */
+    private static void pushText(MethodVisitor mv, String text) {
         int piece = 16_384;
         mv.visitTypeInsn(NEW, "java/lang/StringBuilder");
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "()V", false);
-        for (int from = 0; from < json.length(); from += piece) {
-            mv.visitLdcInsn(json.substring(from, Math.min(json.length(), from + piece)));
+        for (int from = 0; from < text.length(); from += piece) {
+            mv.visitLdcInsn(text.substring(from, Math.min(text.length(), from + piece)));
             mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "append", "(Ljava/lang/String;)Ljava/lang/StringBuilder;", false);
         }
         mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "toString", "()Ljava/lang/String;", false);
-        mv.visitFieldInsn(PUTSTATIC, owner, "SPEC", "Ljava/lang/String;");
+    }
+
+    /**
+     * The split layout's tables, parsed from text: LAYOUT, each buffer's size and flags
+     * (batched; shared by replicas: the parameters and the optimizer state); and the
+     * positions of the parameters, their gradients, the optimizer state, the relu outputs.
+     */
+    private void tables(MethodVisitor mv) {
+        List<Integer> entries = new java.util.ArrayList<>();
+        for (ClassPlan.Buffer b : plan.buffers()) {
+            entries.add(b.size());
+            entries.add((b.batched() ? dev.nnc.runtime.BufferTable.BATCHED : 0) | (shared(b.name()) ? dev.nnc.runtime.BufferTable.SHARED : 0));
+        }
+        table(mv, LAYOUT, entries);
+        table(mv, PARAMETERS, positions(parameterFields()));
+        table(mv, GRADIENTS, positions(gradientFields()));
+        table(mv, STATES, positions(optimizerStateFields()));
+        table(mv, RELUS, positions(plan.reluOutputs()));
+    }
+
+    private List<Integer> positions(List<String> buffers) {
+        return buffers.stream().map(layout::position).toList();
+    }
+
+    private void table(MethodVisitor mv, String field, List<Integer> values) {
+        pushText(mv, String.join(",", values.stream().map(String::valueOf).toList()));
+        mv.visitMethodInsn(INVOKESTATIC, BUFFER_TABLE, "parse", "(Ljava/lang/String;)[I", false);
+        mv.visitFieldInsn(PUTSTATIC, owner, field, "[I");
+    }
+
+    /** Whether a replica shares the buffer with its network: a parameter (p*) or optimizer state (s*). */
+    private static boolean shared(String buffer) {
+        return buffer.startsWith("p") || buffer.startsWith("s");
+    }
+
+    private List<String> parameterFields() {
+        return java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::parameter).toList();
+    }
+
+    private List<String> gradientFields() {
+        return java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList();
     }
 
     /** {@code (int maxBatch)}, and {@code (int maxBatch, Owner shared)} for a replica that uses shared's parameters. */
@@ -186,10 +271,17 @@ public final class ClassEmitter {
         mv.visitInsn(LCONST_0);
         mv.visitMethodInsn(INVOKESPECIAL, RNG, "<init>", "(J)V", false);
         mv.visitFieldInsn(PUTFIELD, owner, "rng", "L" + RNG + ";");
+        if (layout.split()) {
+            splitBuffers(mv, replica);
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
+        }
         for (ClassPlan.Buffer b : plan.buffers()) {
             mv.visitVarInsn(ALOAD, 0);
             // a replica computes gradients only: it shares the parameters and never needs optimizer state
-            if (replica && (b.name().startsWith("p") || b.name().startsWith("s"))) {
+            if (replica && shared(b.name())) {
                 mv.visitVarInsn(ALOAD, 2);
                 mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
                 mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
@@ -214,16 +306,64 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    private void kernel(Loop.Function f) {
-        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, f.name(), "(I)V", null, null);
+    /** buffers = BufferTable.floats(LAYOUT, maxBatch, shared == null ? null : shared.buffers) (or doubles). */
+    private void splitBuffers(MethodVisitor mv, boolean replica) {
+        String buffers = "[" + array;
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETSTATIC, owner, LAYOUT, "[I");
+        mv.visitVarInsn(ILOAD, 1);
+        if (replica) {
+            mv.visitVarInsn(ALOAD, 2);
+            mv.visitFieldInsn(GETFIELD, owner, Layout.BUFFERS, buffers);
+        } else {
+            mv.visitInsn(ACONST_NULL);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, BUFFER_TABLE, plan.doublePrecision() ? "doubles" : "floats",
+                "([II" + buffers + ")" + buffers, false);
+        mv.visitFieldInsn(PUTFIELD, owner, Layout.BUFFERS, buffers);
+    }
+
+    /** A kernel: a private method of the model class, or (split) a static method of its kernel class. */
+    private void kernel(ClassWriter writer, Loop.Function f) {
+        MethodVisitor mv = layout.split() ? writer.visitMethod(ACC_STATIC, f.name(), layout.kernelDescriptor(), null, null)
+                : writer.visitMethod(ACC_PRIVATE, f.name(), "(I)V", null, null);
         mv.visitCode();
-        new LoopEmitter(mv, owner, plan.helperClassName(), element, scalars).emit(f.body());
+        new LoopEmitter(mv, owner, plan.helperClassName(), element, scalars, layout).emit(f.body());
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
 
+    private void kernel(Loop.Function f) {
+        kernel(cw, f);
+    }
+
+    /** Kernel class k of the split layout: its kernels, and the runners of the sequences' pieces that are its own. */
+    private byte[] kernelClass(int k) {
+        ClassWriter writer = writer();
+        String name = layout.kernelClassName(k);
+        writer.visit(V17, ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", null);
+        writer.visitSource(owner.substring(owner.lastIndexOf('/') + 1) + ".nn", null);
+        for (Loop.Function f : plan.kernels()) {
+            if (layout.kernelClass(f.name()) == k) kernel(writer, f);
+        }
+        for (Layout.Runner r : layout.runnersOf(k)) {
+            MethodVisitor mv = writer.visitMethod(ACC_STATIC, r.name(), layout.kernelDescriptor(), null, null);
+            mv.visitCode();
+            for (String kernel : r.kernels()) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitVarInsn(ILOAD, 1);
+                mv.visitMethodInsn(INVOKESTATIC, name, kernel, layout.kernelDescriptor(), false);
+            }
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
     private void callKernels(MethodVisitor mv, List<String> kernels, int rowsSlot) {
-        callKernels(mv, owner, kernels, rowsSlot);
+        layout.callKernels(mv, kernels, rowsSlot);
     }
 
     /** this.k(rows) for each kernel k; rows is 0 when {@code rowsSlot} is negative. */
@@ -259,11 +399,11 @@ public final class ClassEmitter {
             rows = 3;
         }
         callKernels(mv, kernels, rows);
-        mv.visitVarInsn(ALOAD, 0);
         if (output != null) {
-            mv.visitFieldInsn(GETFIELD, owner, output, array);
+            layout.loadArray(mv, output);
             mv.visitInsn(ARETURN);
         } else {
+            mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, owner, "loss", "D");
             mv.visitInsn(DRETURN);
         }
@@ -323,10 +463,24 @@ public final class ClassEmitter {
     }
 
 
-    /** A new array of the named array fields: the parameters p0, p1, ..., their gradients, the relu outputs. */
-    private void arrays(String name, List<String> fields) {
+    /**
+     * A new array of the named array fields: the parameters p0, p1, ..., their gradients,
+     * the relu outputs; in the split layout, the buffers at the positions of a table.
+     */
+    private void arrays(String name, String table, List<String> fields) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()[" + array, null, null);
         mv.visitCode();
+        if (layout.split()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, Layout.BUFFERS, "[" + array);
+            mv.visitFieldInsn(GETSTATIC, owner, table, "[I");
+            mv.visitMethodInsn(INVOKESTATIC, BUFFER_TABLE, "select", "([Ljava/lang/Object;[I)[Ljava/lang/Object;", false);
+            mv.visitTypeInsn(CHECKCAST, "[" + array);
+            mv.visitInsn(ARETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
+        }
         mv.visitLdcInsn(fields.size());
         mv.visitTypeInsn(ANEWARRAY, array);
         for (int i = 0; i < fields.size(); i++) {
@@ -350,7 +504,13 @@ public final class ClassEmitter {
     private void resetOptimizer() {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "resetOptimizer", "()V", null, null);
         mv.visitCode();
-        for (String state : optimizerStateFields()) {
+        if (layout.split()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, Layout.BUFFERS, "[" + array);
+            mv.visitFieldInsn(GETSTATIC, owner, STATES, "[I");
+            mv.visitMethodInsn(INVOKESTATIC, BUFFER_TABLE, "zero", "([Ljava/lang/Object;[I)V", false);
+        }
+        for (String state : layout.split() ? List.<String>of() : optimizerStateFields()) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, owner, state, array);
             if (plan.doublePrecision()) {
@@ -399,6 +559,16 @@ public final class ClassEmitter {
         mv.visitVarInsn(DLOAD, 1);
         mv.visitFieldInsn(PUTFIELD, owner, "step", "D");
         mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** A method that returns a buffer. */
+    private void arrayGetter(String method, String buffer) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, method, "()" + array, null, null);
+        mv.visitCode();
+        layout.loadArray(mv, buffer);
+        mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

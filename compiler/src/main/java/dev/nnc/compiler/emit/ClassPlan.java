@@ -16,6 +16,7 @@ import java.util.List;
  * @param packedWeights the weights that prediction multiplies by from a packed copy, once packed
  * @param reluOutputs the buffers that hold the outputs of prediction's relu stages, in graph order
  * @param predictionRowFloats the floats per row of every buffer prediction writes (its working set)
+ * @param split whether the class is laid out split (see {@link Layout}): for a model one class file cannot hold
  */
 public record ClassPlan(
         String className,
@@ -34,7 +35,8 @@ public record ClassPlan(
         List<VectorLoop> vectorLoops,
         List<Loop.PackedWeight> packedWeights,
         List<String> reluOutputs,
-        int predictionRowFloats) {
+        int predictionRowFloats,
+        boolean split) {
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {

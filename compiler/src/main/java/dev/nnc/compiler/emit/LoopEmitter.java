@@ -12,8 +12,8 @@ import java.util.*;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
- * Loop nests to bytecode, for one method {@code void name(int n)}: arrays are read from
- * their fields into locals once, indices are int locals, values are doubles, loads and
+ * Loop nests to bytecode, for one method {@code void name(int n)} (or, split, {@code static
+ * void name(Model self, int n)}): arrays are read from their fields into locals once, indices are int locals, values are doubles, loads and
  * stores convert to and from the element type. Scalar fields (loss, penalty, step, lr)
  * are read and written in place.
  */
@@ -28,9 +28,11 @@ final class LoopEmitter {
     private int nextLocal = 2; // 0: this, 1: n
 
     private final String helper;
+    private final Layout layout;
 
-    LoopEmitter(MethodVisitor mv, String owner, String helper, Type element, Set<String> scalarFields) {
+    LoopEmitter(MethodVisitor mv, String owner, String helper, Type element, Set<String> scalarFields, Layout layout) {
         this.helper = helper;
+        this.layout = layout;
         this.mv = mv;
         this.owner = owner;
         this.element = element;
@@ -46,8 +48,7 @@ final class LoopEmitter {
         Set<String> used = new LinkedHashSet<>();
         arraysOf(body, used);
         for (String array : used) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, array, arrayDescriptor());
+            layout.loadArray(mv, array);
             int slot = nextLocal++;
             mv.visitVarInsn(ASTORE, slot);
             arrays.put(array, slot);

@@ -20,12 +20,14 @@ final class UpdateEmitter {
     private final ClassPlan plan;
     private final String owner;
     private final String array;
+    private final Layout layout;
 
-    UpdateEmitter(ClassWriter cw, ClassPlan plan, String owner, String array) {
+    UpdateEmitter(ClassWriter cw, ClassPlan plan, String owner, String array, Layout layout) {
         this.cw = cw;
         this.plan = plan;
         this.owner = owner;
         this.array = array;
+        this.layout = layout;
     }
 
     void emit() {
@@ -73,7 +75,7 @@ final class UpdateEmitter {
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(DLOAD, 1);
         mv.visitMethodInsn(INVOKEVIRTUAL, owner, "beginUpdate", "(D)V", false);
-        for (List<String> slice : plan.updateSlices()) ClassEmitter.callKernels(mv, owner, slice, -1);
+        for (List<String> slice : plan.updateSlices()) layout.callKernels(mv, slice, -1);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKEVIRTUAL, owner, "endUpdate", "()V", false);
         mv.visitInsn(RETURN);
@@ -119,7 +121,7 @@ final class UpdateEmitter {
             mv.visitVarInsn(ILOAD, 1);
             mv.visitLdcInsn(slice);
             mv.visitJumpInsn(IF_ICMPNE, next);
-            ClassEmitter.callKernels(mv, owner, plan.updateSlices().get(slice), -1);
+            layout.callKernels(mv, plan.updateSlices().get(slice), -1);
             mv.visitInsn(RETURN);
             mv.visitLabel(next);
         }
