@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The fuzzer of extremes, beside the mutation fuzzer: huge and tiny numbers, deep
  * nesting, long pipelines, long and non-ASCII names, NUL bytes and large files through
- * `nnc check` and `nnc summary`, and through the language server's analysis. Whatever
+ * `nnc check` and `nnc summary`, `nnc compile` (the path of the embedding API and the
+ * Maven plugin) when the program checks, and through the language server's analysis. Whatever
  * comes in, nnc ends with 0 or 1, never 3 and never a stack trace, and the editor gets
  * its answers.
  */
@@ -32,12 +33,22 @@ class ExtremeProgramsProperties {
         Path file = Files.createTempFile("extreme", ".nn");
         try {
             Files.writeString(file, program);
-            for (String command : new String[]{"check", "summary"}) {
-                Cli run = Cli.run(command, file.toString());
+            Path jar = file.resolveSibling(file.getFileName() + ".jar");
+            int checked = -1;
+            for (String[] command : new String[][]{{"check"}, {"summary"}, {"compile", "-o", jar.toString()}}) {
+                // compile, the embedding API's and the Maven plugin's path, when check accepts the program
+                if (command[0].equals("compile") && checked != 0) continue;
+                String[] args = new String[command.length + 1];
+                args[0] = command[0];
+                args[1] = file.toString();
+                System.arraycopy(command, 1, args, 2, command.length - 1);
+                Cli run = Cli.run(args);
                 assertFalse(run.hasStackTrace(), run.err());
                 assertFalse((run.out() + run.err()).contains("internal error"), run.err());
-                assertTrue(run.status() == 0 || run.status() == 1, command + " exit " + run.status() + ": " + run.err());
+                assertTrue(run.status() == 0 || run.status() == 1, command[0] + " exit " + run.status() + ": " + run.err());
+                if (command[0].equals("check")) checked = run.status();
             }
+            Files.deleteIfExists(jar);
         } finally {
             Files.deleteIfExists(file);
         }
