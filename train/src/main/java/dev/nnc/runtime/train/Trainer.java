@@ -9,6 +9,7 @@ import dev.nnc.runtime.spec.TrainSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The training loop around the generated code: epochs of shuffled batches, the
@@ -24,23 +25,6 @@ public final class Trainer {
     private final TrainSpec train;
     private final double baseLr;
     private final Scores scores;
-    private final Tally tally;
-
-    /** Sums the running score of an epoch from each part's predictions, without allocating. */
-    private static final class Tally implements StepRunner.PartConsumer {
-        private final Scores scores;
-        private float[] targets;
-        double sum;
-
-        Tally(Scores scores) {
-            this.scores = scores;
-        }
-
-        @Override
-        public void accept(float[] predictions, int offset, int rows) {
-            sum += scores.score(predictions, targets, offset, rows);
-        }
-    }
 
     public Trainer(Network network, ModelSpec spec, TrainSpec train, double baseLr) {
         this.network = network;
@@ -48,7 +32,6 @@ public final class Trainer {
         this.train = train;
         this.baseLr = baseLr;
         this.scores = new Scores(spec);
-        this.tally = new Tally(scores);
     }
 
     /** {@code stopReason}: why training ended before its last epoch, or null. */
@@ -72,27 +55,39 @@ public final class Trainer {
     public Result fit(Dataset data, Dataset validation, int threads, TrainingListener listener,
                       Checkpoints checkpoints, TrainingState resume) {
         int batch = batchSize(train, data.rows());
-        try (StepRunner runner = new StepRunner(network, batch, data.inputWidth(), data.targetWidth(), threads,
-                train.seed() * 31 + 13)) {
-            Run run = new Run(data, validation, listener, checkpoints, runner, batch);
-            if (resume != null) run.restore(resume);
-            return run.toEnd();
+        try (StepEngine steps = new LocalSteps(network, spec, train, data, batch, threads)) {
+            return fit(data.rows(), steps, validation == null ? null : () -> Evaluation.of(network, scores, validation),
+                    listener, checkpoints, resume);
         }
+    }
+
+    /**
+     * The loop over {@code rows} training rows whose steps run in {@code steps}, which
+     * holds the data; {@code validation} evaluates the network on the validation rows
+     * (null when there are none).
+     */
+    public Result fit(int rows, StepEngine steps, Supplier<Evaluation> validation, TrainingListener listener,
+                      Checkpoints checkpoints, TrainingState resume) {
+        Run run = new Run(rows, validation, listener, checkpoints, steps, batchSize(train, rows));
+        if (resume != null) run.restore(resume);
+        return run.toEnd();
+    }
+
+    /** The seed of the generators of dropout: the network's, and each replica's after it (see {@link StepRunner}). */
+    public static long dropoutSeed(TrainSpec train) {
+        return train.seed() * 31 + 13;
     }
 
     /** One run of the loop: its buffers, generators and position. */
     private final class Run {
-        private final Dataset data;
-        private final Dataset validation;
+        private final int rows;
+        private final Supplier<Evaluation> validation;
         private final TrainingListener listener;
         private final Checkpoints checkpoints;
-        private final StepRunner runner;
+        private final StepEngine steps;
         private final int batch;
-        private final float[] bx;
-        private final float[] by;
         private final Rng shuffler = new Rng(train.seed() * 31 + 7);
-        private final Rng augmentation = new Rng(train.seed() * 31 + 11);
-        private final Augmenter augmenter;
+        private final ScoreSum tally = new ScoreSum();
         private final EarlyStopping early;
         private final List<EpochStats> history = new ArrayList<>();
         private int[] order;
@@ -102,20 +97,17 @@ public final class Trainer {
         private double secondsBefore;
         private String stopReason;
 
-        Run(Dataset data, Dataset validation, TrainingListener listener, Checkpoints checkpoints, StepRunner runner, int batch) {
-            this.data = data;
+        Run(int rows, Supplier<Evaluation> validation, TrainingListener listener, Checkpoints checkpoints, StepEngine steps,
+            int batch) {
+            this.rows = rows;
             this.validation = validation;
             this.listener = listener;
             this.checkpoints = checkpoints;
-            this.runner = runner;
+            this.steps = steps;
             this.batch = batch;
-            this.bx = new float[batch * data.inputWidth()];
-            this.by = new float[batch * data.targetWidth()];
-            this.augmenter = new Augmenter(spec, train.augment(), augmentation);
             this.early = train.earlyStop() == null ? null : new EarlyStopping(train.earlyStop(), network);
-            this.order = new int[data.rows()];
+            this.order = new int[rows];
             for (int i = 0; i < order.length; i++) order[i] = i;
-            tally.targets = by;
         }
 
         Result toEnd() {
@@ -136,27 +128,27 @@ public final class Trainer {
             long start = System.nanoTime();
             double lr = Schedule.rate(train.schedule(), baseLr, epoch, train.epochs());
             if (row == 0) {
-                if (train.shuffle() && batch < data.rows()) shuffler.shuffle(order);
+                if (train.shuffle() && batch < rows) shuffler.shuffle(order);
                 lossSum = 0;
-                tally.sum = 0;
+                tally.set(0);
                 secondsBefore = 0;
             }
-            int batches = (data.rows() + batch - 1) / batch;
-            while (row < data.rows()) {
+            int batches = (rows + batch - 1) / batch;
+            while (row < rows) {
                 if (row > 0 && checkpoints.stopRequested()) interrupt(System.nanoTime() - start);
-                int n = Math.min(batch, data.rows() - row);
+                int n = Math.min(batch, rows - row);
                 trainBatch(n, lr);
                 row += n;
-                listener.batchDone(epoch + 1, (row + batch - 1) / batch, batches, lossSum / row, tally.sum / scores.count(row));
+                listener.batchDone(epoch + 1, (row + batch - 1) / batch, batches, lossSum / row, tally.value() / scores.count(row));
             }
             double valLoss = Double.NaN;
             double valScore = Double.NaN;
             if (validation != null) {
-                Evaluation v = Evaluation.of(network, scores, validation);
+                Evaluation v = validation.get();
                 valLoss = v.loss();
                 valScore = v.score();
             }
-            EpochStats stats = new EpochStats(epoch + 1, lr, lossSum / data.rows(), tally.sum / scores.count(data.rows()),
+            EpochStats stats = new EpochStats(epoch + 1, lr, lossSum / rows, tally.value() / scores.count(rows),
                     valLoss, valScore, secondsBefore + (System.nanoTime() - start) / 1e9);
             history.add(stats);
             epoch++;
@@ -171,13 +163,7 @@ public final class Trainer {
         }
 
         private void trainBatch(int n, double lr) {
-            int inW = data.inputWidth();
-            int tW = data.targetWidth();
-            for (int i = 0; i < n; i++) {
-                data.copyRow(order[row + i], bx, i * inW, by, i * tW);
-            }
-            augmenter.apply(bx, n, inW);
-            double loss = runner.step(bx, by, n, lr, tally);
+            double loss = steps.step(order, row, n, lr, tally);
             if (!Double.isFinite(loss)) {
                 throw new UserError("error: training diverged: the loss is " + loss + " in epoch " + (epoch + 1)
                         + ", batch " + (row / batch + 1) + "; try a smaller learning rate (it was " + lr + ")");
@@ -192,8 +178,8 @@ public final class Trainer {
         }
 
         TrainingState state(long nanosInEpoch) {
-            return new TrainingState(train.epochs(), epoch, row, lossSum, tally.sum, secondsBefore + nanosInEpoch / 1e9,
-                    order.clone(), shuffler.state(), augmentation.state(), runner.dropoutStates(), List.copyOf(history),
+            return new TrainingState(train.epochs(), epoch, row, lossSum, tally.value(), secondsBefore + nanosInEpoch / 1e9,
+                    order.clone(), shuffler.state(), steps.augmentationState(), steps.dropoutStates(), List.copyOf(history),
                     early == null ? null : early.snapshot(), stopReason);
         }
 
@@ -202,12 +188,12 @@ public final class Trainer {
             epoch = s.epoch();
             row = s.row();
             lossSum = s.lossSum();
-            tally.sum = s.scoreSum();
+            tally.set(s.scoreSum());
             secondsBefore = s.seconds();
             order = s.order().clone();
             shuffler.restore(s.shuffler());
-            augmentation.restore(s.augmenter());
-            runner.restoreDropoutStates(s.dropout());
+            steps.restoreAugmentation(s.augmenter());
+            steps.restoreDropoutStates(s.dropout());
             history.addAll(s.history());
             if (early != null && s.best() != null) early.restore(s.best());
             stopReason = s.stopReason();
@@ -220,10 +206,10 @@ public final class Trainer {
                 problem = "its row order has " + s.order().length + " rows, the data " + order.length;
             } else if (!isPermutation(s.order())) {
                 problem = "its row order is not a permutation of the rows";
-            } else if (s.row() < 0 || s.row() >= Math.max(1, data.rows()) || s.epoch() < 0 || s.history().size() != s.epoch()) {
+            } else if (s.row() < 0 || s.row() >= Math.max(1, rows) || s.epoch() < 0 || s.history().size() != s.epoch()) {
                 problem = "its position (epoch " + s.epoch() + ", row " + s.row() + ") does not fit its history";
-            } else if (s.dropout().length != runner.dropoutGenerators()) {
-                problem = "it has " + s.dropout().length + " dropout generators, this run " + runner.dropoutGenerators();
+            } else if (s.dropout().length != steps.dropoutGenerators()) {
+                problem = "it has " + s.dropout().length + " dropout generators, this run " + steps.dropoutGenerators();
             }
             if (problem != null) throw new UserError("error: the checkpoint does not fit this run: " + problem);
         }
