@@ -6,7 +6,7 @@ package dev.nnc.runtime.weights;
  *
  * @param kind none, scale, standard or minmax: as the model's input declares
  */
-public record Preprocessor(String kind, float[] shift, float[] scale) {
+public record Preprocessor(String kind, float[] shift, float[] scale) implements java.io.Serializable {
 
     /** No scaling, for inputs of the given width. */
     public static Preprocessor none(int width) {

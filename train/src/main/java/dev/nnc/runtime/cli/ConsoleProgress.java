@@ -13,7 +13,7 @@ import java.util.Locale;
  * summary line per epoch. (A few lines of our own: the progress-bar libraries bring a
  * terminal library with them.)
  */
-final class ConsoleProgress implements TrainingListener {
+public final class ConsoleProgress implements TrainingListener {
     private static final int WIDTH = 24;
 
     private final PrintWriter out;
@@ -27,7 +27,7 @@ final class ConsoleProgress implements TrainingListener {
     private long lastDraw;
     private boolean drawn;
 
-    ConsoleProgress(PrintWriter out, boolean terminal, int epochs, String scoreName, boolean validation) {
+    public ConsoleProgress(PrintWriter out, boolean terminal, int epochs, String scoreName, boolean validation) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;

@@ -21,13 +21,13 @@ import java.util.stream.Stream;
  * The --out folder of a training run: its results (weights, metrics, history, curves),
  * its checkpoint, and the temporary files that a writer killed mid-write leaves.
  */
-final class RunFolder {
+public final class RunFolder {
     static final String WEIGHTS = "weights.safetensors";
     private static final List<String> FILES = List.of(WEIGHTS, "metrics.json", "history.csv", "curves.png", CheckpointFile.NAME);
 
     private final Path dir;
 
-    RunFolder(Path dir) {
+    public RunFolder(Path dir) {
         this.dir = dir;
     }
 
@@ -50,7 +50,7 @@ final class RunFolder {
         }
     }
 
-    void writeResults(ModelSpec spec, Network network, Preprocessor preprocessor, Map<String, Object> metrics,
+    public void writeResults(ModelSpec spec, Network network, Preprocessor preprocessor, Map<String, Object> metrics,
                       List<EpochStats> history) throws IOException {
         WeightsFile.save(dir.resolve(WEIGHTS), spec, network, preprocessor);
         AtomicFiles.write(dir.resolve("metrics.json"), Json.pretty(metrics) + "\n");

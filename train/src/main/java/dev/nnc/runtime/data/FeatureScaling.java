@@ -30,11 +30,7 @@ public final class FeatureScaling {
                         squares[j] += d * d;
                     }
                 });
-                for (int j = 0; j < w; j++) {
-                    double std = Math.sqrt(squares[j] / train.rows());
-                    shift[j] = (float) mean[j];
-                    scale[j] = std > 1e-12 ? (float) (1 / std) : 1;
-                }
+                return standard(mean, squares, train.rows());
             }
             case "minmax" -> {
                 float[] min = new float[w];
@@ -47,14 +43,34 @@ public final class FeatureScaling {
                         max[j] = Math.max(max[j], x[at + j]);
                     }
                 });
-                for (int j = 0; j < w; j++) {
-                    shift[j] = min[j];
-                    scale[j] = max[j] > min[j] ? 1 / (max[j] - min[j]) : 1;
-                }
+                return minmax(min, max);
             }
             default -> { }
         }
         return new Preprocessor(spec.kind(), shift, scale);
+    }
+
+    /** Standardization from each feature's mean and sum of squared deviations over {@code rows} rows. */
+    public static Preprocessor standard(double[] mean, double[] squares, long rows) {
+        float[] shift = new float[mean.length];
+        float[] scale = new float[mean.length];
+        for (int j = 0; j < mean.length; j++) {
+            double std = Math.sqrt(squares[j] / rows);
+            shift[j] = (float) mean[j];
+            scale[j] = std > 1e-12 ? (float) (1 / std) : 1;
+        }
+        return new Preprocessor("standard", shift, scale);
+    }
+
+    /** Scaling to [0, 1] from each feature's smallest and largest value. */
+    public static Preprocessor minmax(float[] min, float[] max) {
+        float[] shift = new float[min.length];
+        float[] scale = new float[min.length];
+        for (int j = 0; j < min.length; j++) {
+            shift[j] = min[j];
+            scale[j] = max[j] > min[j] ? 1 / (max[j] - min[j]) : 1;
+        }
+        return new Preprocessor("minmax", shift, scale);
     }
 
     /** Receives each row's inputs: x from {@code at}. */

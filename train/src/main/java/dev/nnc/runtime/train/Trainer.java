@@ -68,7 +68,13 @@ public final class Trainer {
      */
     public Result fit(int rows, StepEngine steps, Supplier<Evaluation> validation, TrainingListener listener,
                       Checkpoints checkpoints, TrainingState resume) {
-        Run run = new Run(rows, validation, listener, checkpoints, steps, batchSize(train, rows));
+        return fit(rows, batchSize(train, rows), steps, validation, listener, checkpoints, resume);
+    }
+
+    /** The same with steps of {@code stepRows} rows instead of the model's batch (an engine whose step is several batches). */
+    public Result fit(int rows, int stepRows, StepEngine steps, Supplier<Evaluation> validation, TrainingListener listener,
+                      Checkpoints checkpoints, TrainingState resume) {
+        Run run = new Run(rows, validation, listener, checkpoints, steps, stepRows);
         if (resume != null) run.restore(resume);
         return run.toEnd();
     }

@@ -1,0 +1,170 @@
+package dev.nnc.spark;
+
+import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.ModelSpec.TargetKind;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Which columns of a table are the model's features and target, checked against the
+ * schema on the driver, before any task runs: the target column is named as in the
+ * model; the features are the other numeric columns in order, or one array column.
+ * Converts a partition's rows to a {@link RowsChunk}, naming the row and column of any
+ * value it cannot use.
+ */
+record Columns(String[] names, int[] features, int array, int target, TargetKind kind, List<String> classes,
+               int inputWidth, int targetWidth) implements Serializable {
+
+    static Columns of(StructType schema, ModelSpec spec) {
+        String[] names = schema.fieldNames();
+        int target = Arrays.asList(names).indexOf(spec.targetName());
+        if (target < 0) {
+            throw new UserError("error: the data has no column '" + spec.targetName() + "' for the target of "
+                    + spec.name() + "; its columns: " + String.join(", ", names));
+        }
+        checkTarget(schema.fields()[target], spec);
+        List<Integer> features = new ArrayList<>();
+        for (int c = 0; c < names.length; c++) if (c != target) features.add(c);
+        int width = spec.inputWidth();
+        if (features.size() == 1 && schema.fields()[features.get(0)].dataType() instanceof ArrayType a) {
+            if (!(a.elementType() instanceof NumericType)) {
+                throw new UserError("error: column '" + names[features.get(0)] + "' is an array of "
+                        + a.elementType().simpleString() + ", not of numbers");
+            }
+            return new Columns(names, new int[0], features.get(0), target, spec.targetKind(), spec.classNames(), width,
+                    spec.targetWidth());
+        }
+        for (int c : features) {
+            DataType type = schema.fields()[c].dataType();
+            if (!(type instanceof NumericType)) {
+                throw new UserError("error: column '" + names[c] + "' holds " + type.simpleString() + ", not numbers: the "
+                        + "features are the numeric columns besides '" + spec.targetName() + "' (or one array column)");
+            }
+        }
+        if (features.size() != width) {
+            throw new UserError("error: " + spec.name() + "'s input " + spec.inputName() + " " + spec.inputShape() + " takes "
+                    + width + " features; the data has " + features.size() + " columns besides '" + spec.targetName() + "'");
+        }
+        return new Columns(names, features.stream().mapToInt(Integer::intValue).toArray(), -1, target, spec.targetKind(),
+                spec.classNames(), width, spec.targetWidth());
+    }
+
+    private static void checkTarget(StructField field, ModelSpec spec) {
+        DataType type = field.dataType();
+        boolean ok = switch (spec.targetKind()) {
+            case CLASS -> type instanceof StringType || type instanceof NumericType;
+            case BINARY -> type instanceof BooleanType || type instanceof NumericType;
+            case REAL -> spec.targetWidth() == 1 ? type instanceof NumericType
+                    : type instanceof ArrayType a && a.elementType() instanceof NumericType;
+        };
+        if (!ok) {
+            throw new UserError("error: the target column '" + field.name() + "' holds " + type.simpleString()
+                    + ", which cannot be a " + spec.targetKind().name().toLowerCase(java.util.Locale.ROOT) + " target"
+                    + (spec.targetWidth() > 1 ? " of " + spec.targetWidth() + " values (an array column)" : ""));
+        }
+    }
+
+    /** A partition's rows; {@code first}: the number of the partition's first row in the whole data. */
+    RowsChunk convert(Iterator<Row> rows, long first) {
+        FloatList x = new FloatList();
+        FloatList y = new FloatList();
+        int count = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            long number = first + count + 1;
+            if (array >= 0) {
+                List<Object> values = row.getList(array);
+                if (values == null || values.size() != inputWidth) {
+                    throw new UserError("error: row " + number + " of the data: column '" + names[array] + "' has "
+                            + (values == null ? "no value" : values.size() + " values") + ", the model's input " + inputWidth);
+                }
+                for (Object v : values) x.add(number(v, number, names[array]));
+            } else {
+                for (int c : features) x.add(number(row.get(c), number, names[c]));
+            }
+            addTarget(row.get(target), number, y);
+            count++;
+        }
+        return new RowsChunk(first, count, x.toArray(), y.toArray());
+    }
+
+    private static float number(Object value, long row, String column) {
+        if (!(value instanceof Number n)) {
+            throw new UserError("error: row " + row + " of the data: column '" + column + "' has no value");
+        }
+        float v = n.floatValue();
+        if (!Float.isFinite(v)) {
+            throw new UserError("error: row " + row + " of the data: column '" + column + "' is " + n + ", not a finite number");
+        }
+        return v;
+    }
+
+    private void addTarget(Object value, long row, FloatList y) {
+        String column = names[target];
+        switch (kind) {
+            case REAL -> {
+                if (targetWidth == 1) {
+                    y.add(number(value, row, column));
+                } else {
+                    List<?> values = value instanceof List<?> l ? l : List.of();
+                    if (values.size() != targetWidth) {
+                        throw new UserError("error: row " + row + " of the data: column '" + column + "' has "
+                                + values.size() + " values, the target " + targetWidth);
+                    }
+                    for (Object v : values) y.add(number(v, row, column));
+                }
+            }
+            case BINARY -> {
+                if (value instanceof Boolean b) {
+                    y.add(b ? 1 : 0);
+                } else {
+                    float v = number(value, row, column);
+                    if (v != 0 && v != 1) throw new UserError("error: row " + row + " of the data: column '" + column + "' is " + value + ", not 0 or 1");
+                    y.add(v);
+                }
+            }
+            case CLASS -> y.add(classIndex(value, row, column));
+        }
+    }
+
+    /** A class by name, or by its index, as a CSV file gives it. */
+    private float classIndex(Object value, long row, String column) {
+        if (value instanceof String s) {
+            int index = classes.indexOf(s.trim());
+            if (index >= 0) return index;
+        } else if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= 0 && n.doubleValue() < classes.size()) {
+            return (float) n.doubleValue();
+        }
+        throw new UserError("error: row " + row + " of the data: column '" + column + "' is '" + value
+                + "', not a class of the model: " + String.join(", ", classes));
+    }
+
+    /** A growing array of floats. */
+    private static final class FloatList {
+        private float[] values = new float[1024];
+        private int size;
+
+        void add(float v) {
+            if (size == values.length) values = Arrays.copyOf(values, size * 2);
+            values[size++] = v;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}
