@@ -2,6 +2,7 @@ package dev.nnc.spark;
 
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.train.PartAugmentation;
 import dev.nnc.runtime.train.ScoreSum;
 import dev.nnc.runtime.train.Scores;
 import dev.nnc.runtime.train.StepEngine;
@@ -138,6 +139,7 @@ final class AverageSteps implements StepEngine {
         for (int t = 0; t < state.length; t++) System.arraycopy(start.optimizer()[t], 0, state[t], 0, state[t].length);
         net.optimizerSteps(start.steps());
         net.random().setSeed((epochSeed * 7919 + round) * 31 + partition);
+        Rng augmentation = new Rng((epochSeed * 7919 + round) * 37 + partition);
         int[] local = localOrder(c, roles, epochSeed, partition);
         int inW = c.x().length / Math.max(1, c.rows());
         int tW = c.y().length / Math.max(1, c.rows());
@@ -152,6 +154,7 @@ final class AverageSteps implements StepEngine {
                 System.arraycopy(c.x(), local[s + i] * inW, x, i * inW, inW);
                 System.arraycopy(c.y(), local[s + i] * tW, y, i * tW, tW);
             }
+            PartAugmentation.applyAll(model.model().spec(), augmentation, x, n);
             loss += net.trainStep(x, y, n, lr) * n;
             score += scores.score(net.trainingPredictions(), y, 0, n);
         }

@@ -67,9 +67,6 @@ public final class NncSpark {
         ModelClass model = ModelLoader.load(compiled);
         ModelSpec spec = model.spec();
         TrainSpec train = options.epochs() == null ? spec.train() : spec.train().withEpochs(options.epochs());
-        if (!train.augment().isEmpty()) {
-            throw new UserError("error: nnc on Spark does not augment yet: remove augment from the train block of " + spec.name());
-        }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelBytes bytes = new ModelBytes(spec.trainingHash() + "/" + System.nanoTime(), compiled.className(), compiled.classes());
         Columns columns = Columns.of(table.schema(), spec);

@@ -3,6 +3,8 @@ package dev.nnc.spark;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.UpdateSlices;
+import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.train.PartAugmentation;
 import dev.nnc.runtime.train.ScoreSum;
 import dev.nnc.runtime.train.Scores;
 import dev.nnc.runtime.train.StepEngine;
@@ -28,7 +30,8 @@ import java.util.List;
  * in the epoch's order. Each step, the driver broadcasts the weights, slot p's task
  * computes its part's gradients with its part's dropout generator, and the driver adds
  * the parts' gradients in part order and applies the update: the weights are those of
- * `nnc train` on one machine, bit for bit. A retried task starts again from the same
+ * `nnc train` on one machine, bit for bit. Augmentation too: the driver draws each part's
+ * generator states ({@link PartAugmentation}), the task augments its rows from them. A retried task starts again from the same
  * broadcast weights and generator state, so it computes the same.
  */
 final class SyncSteps implements StepEngine {
@@ -69,12 +72,16 @@ final class SyncSteps implements StepEngine {
         boolean whole = n <= PART || slots == 1;
         int parts = whole ? 1 : (n + PART - 1) / PART;
         long[][] states = whole ? new long[][]{dropout[0]} : Arrays.copyOfRange(dropout, 1, 1 + parts);
+        ModelSpec spec = model.model().spec();
+        long[][][] augment = spec.train().augment().isEmpty() ? null
+                : PartAugmentation.states(spec, augmentation, n, whole ? n : PART);
         Broadcast<float[][]> weights = sc.broadcast(Weights.of(network));
         ModelBytes model = this.model;
         TaskHook hook = this.hook;
         List<PartResult> results = new ArrayList<>(epoch.mapPartitionsWithIndex((slot, it) -> slot >= parts
                 ? java.util.Collections.<PartResult>emptyIterator()
-                : List.of(part(model, weights.value(), it.next(), slot, step, n, states[slot], hook)).iterator(), false)
+                : List.of(part(model, weights.value(), it.next(), slot, step, n, states[slot],
+                        augment == null ? null : augment[slot], hook)).iterator(), false)
                 .collect());
         weights.destroy();
         results.sort(Comparator.comparingInt(PartResult::slot));
@@ -119,7 +126,7 @@ final class SyncSteps implements StepEngine {
 
     /** One part's gradients, loss, score and generator state, computed in a task. */
     private static PartResult part(ModelBytes model, float[][] weights, SlotRows rows, int slot, int step, int n,
-                                   long[] state, TaskHook hook) {
+                                   long[] state, long[][] augment, TaskHook hook) {
         if (hook != null) hook.before(slot, step);
         Network net = model.network(PART);
         Weights.load(weights, net);
@@ -127,6 +134,7 @@ final class SyncSteps implements StepEngine {
         int count = rows.count(step);
         float[] x = rows.x(step);
         float[] y = rows.y(step);
+        if (augment != null) PartAugmentation.apply(model.model().spec(), augment, x, count);
         double loss = net.gradients(x, y, count, n);
         double score = new Scores(model.model().spec()).score(net.trainingPredictions(), y, 0, count);
         return new PartResult(slot, loss, score, Weights.copy(net.parameterGradients()), net.random().state());

@@ -38,7 +38,7 @@ class NncSparkTest {
     @TempDir
     static Path dir;
 
-    /** Dropout, a batch norm, batches of 80 (three parts: 32, 32, 16), a validation split and a test split. */
+    /** Dropout, a batch norm, noise, batches of 80 (three parts: 32, 32, 16), a validation split and a test split. */
     private static final String MODEL = """
             model Blobs {
                 input  x: [4] scale(0.5)
@@ -50,6 +50,7 @@ class NncSparkTest {
                     epochs     4
                     batch      80
                     validation 20%
+                    augment    noise(std = 0.1)
                     seed       5
                 }
                 data {

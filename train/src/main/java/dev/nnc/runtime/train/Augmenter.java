@@ -58,23 +58,33 @@ final class Augmenter {
         return new int[]{height, width, 1};
     }
 
-    /** Augments rows [0, n) of x, each of {@code w} values. */
+    /** Augments rows [0, n) of x, each of {@code w} values: each augmentation in turn over every row. */
     void apply(float[] x, int n, int w) {
-        for (int i = 0; i < augments.size(); i++) {
-            AugmentSpec a = augments.get(i);
-            switch (a.kind()) {
-                case "noise" -> {
-                    for (int j = 0; j < n * w; j++) x[j] += (float) (a.std() * rng.nextGaussian());
+        for (int i = 0; i < augments.size(); i++) apply(i, x, n, w);
+    }
+
+    int count() {
+        return augments.size();
+    }
+
+    /**
+     * Augmentation i of rows [0, n). Its draws go row by row, so rows augmented in parts,
+     * each from the generator's state at its first row, get the values of the whole.
+     */
+    void apply(int i, float[] x, int n, int w) {
+        AugmentSpec a = augments.get(i);
+        switch (a.kind()) {
+            case "noise" -> {
+                for (int j = 0; j < n * w; j++) x[j] += (float) (a.std() * rng.nextGaussian());
+            }
+            case "shift" -> {
+                for (int r = 0; r < n; r++) {
+                    shift(x, r * w, w, sizes[i], rng.nextInt(2 * a.pixels() + 1) - a.pixels(),
+                            rng.nextInt(2 * a.pixels() + 1) - a.pixels());
                 }
-                case "shift" -> {
-                    for (int r = 0; r < n; r++) {
-                        shift(x, r * w, w, sizes[i], rng.nextInt(2 * a.pixels() + 1) - a.pixels(),
-                                rng.nextInt(2 * a.pixels() + 1) - a.pixels());
-                    }
-                }
-                default -> {
-                    for (int r = 0; r < n; r++) if (rng.nextInt(2) == 1) flip(x, r * w, w, sizes[i]);
-                }
+            }
+            default -> {
+                for (int r = 0; r < n; r++) if (rng.nextInt(2) == 1) flip(x, r * w, w, sizes[i]);
             }
         }
     }
