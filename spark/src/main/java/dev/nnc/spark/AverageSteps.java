@@ -37,6 +37,7 @@ final class AverageSteps implements StepEngine {
     private final int[] position;
     private final TaskHook hook;
     private final Rng unused = new Rng(0);
+    private final Timing timing = new Timing("round");
     private int epoch = -1;
     private int round;
 
@@ -72,6 +73,7 @@ final class AverageSteps implements StepEngine {
             round = 0;
             java.util.Arrays.fill(position, 0);
         }
+        long began = System.nanoTime();
         boolean last = from + n >= order.length;
         int[] ends = new int[position.length];
         for (int p = 0; p < ends.length; p++) {
@@ -92,6 +94,7 @@ final class AverageSteps implements StepEngine {
         start.destroy();
         locals.sort(Comparator.comparingInt(Local::partition));
         average(locals);
+        timing.add(System.nanoTime() - began, locals.stream().mapToLong(Local::nanos).max().orElse(0));
         double loss = 0;
         for (Local l : locals) {
             loss += l.loss();
@@ -126,13 +129,19 @@ final class AverageSteps implements StepEngine {
 
     record State(float[][] weights, float[][] optimizer, double steps) implements Serializable {}
 
-    record Local(int partition, float[][] weights, float[][] state, double steps, long rows, double loss, double score)
-            implements Serializable {}
+    record Local(int partition, float[][] weights, float[][] state, double steps, long rows, double loss, double score,
+                 long nanos) implements Serializable {}
+
+    /** Where the rounds' time went: see {@link Timing}. */
+    Timing timing() {
+        return timing;
+    }
 
     /** A partition's local steps, over its training rows begin..end of this epoch's order. */
     private static Local train(ModelBytes model, State start, RowsChunk c, byte[] roles, int partition, int begin, int end,
                                int batch, double lr, long epochSeed, int round, TaskHook hook) {
         if (hook != null) hook.before(partition, round);
+        long began = System.nanoTime();
         Network net = model.network(batch);
         Weights.load(start.weights(), net);
         float[][] state = net.optimizerState();
@@ -159,7 +168,7 @@ final class AverageSteps implements StepEngine {
             score += scores.score(net.trainingPredictions(), y, 0, n);
         }
         return new Local(partition, Weights.of(net), Weights.copy(net.optimizerState()), net.optimizerSteps(), end - begin,
-                loss, score);
+                loss, score, System.nanoTime() - began);
     }
 
     /** The partition's training rows in this epoch's order (the same for every round of the epoch). */

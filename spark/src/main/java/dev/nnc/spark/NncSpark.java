@@ -103,15 +103,18 @@ public final class NncSpark {
             try (SyncSteps steps = new SyncSteps(sc, data, bytes, network, roles.trainRows(), batch, Trainer.dropoutSeed(train),
                     train.seed() * 31 + 11, options.taskHook())) {
                 result = trainer.fit(rows, steps, validation, listener, Checkpoints.NONE, null);
+                report(options, steps.timing());
             }
         } else {
             if (options.localSteps() < 1) throw new UserError("error: average mode needs at least 1 local step, got " + options.localSteps());
             try (AverageSteps steps = new AverageSteps(sc, data, bytes, network, role, batch, options.localSteps(),
                     train.seed() * 31 + 17, options.taskHook())) {
                 result = trainer.fit(rows, Math.min(rows, steps.roundRows()), steps, validation, listener, Checkpoints.NONE, null);
+                report(options, steps.timing());
             }
         }
         Map<String, Object> metrics = metrics(sc, spec, bytes, network, data, test, role, validationRows > 0, testSplit > 0, result);
+        printFinal(options, metrics);
         if (options.out() != null) {
             try {
                 new RunFolder(options.out()).writeResults(spec, network, preprocessor, metrics, result.history());
@@ -124,6 +127,12 @@ public final class NncSpark {
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (int i = 0; i < spec.parameters().size(); i++) weights.put(spec.parameters().get(i).name(), network.parameters()[i].clone());
         return new Result(weights, preprocessor, result.history(), metrics);
+    }
+
+    private static void report(SparkTraining options, Timing timing) {
+        if (options.progress() == null) return;
+        options.progress().println("spark: " + timing);
+        options.progress().flush();
     }
 
     private static Map<String, Object> metrics(JavaSparkContext sc, ModelSpec spec, ModelBytes bytes, Network network,
@@ -150,6 +159,18 @@ public final class NncSpark {
         metrics.put("seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
         metrics.put("hints", new ArrayList<>(RunHints.of(spec, result.history())));
         return metrics;
+    }
+
+    /** The last lines `nnc train` prints: the metrics, then the hints. */
+    private static void printFinal(SparkTraining options, Map<String, Object> metrics) {
+        if (options.progress() == null) return;
+        StringBuilder line = new StringBuilder("final:");
+        metrics.forEach((k, v) -> {
+            if (!k.equals("hints")) line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v));
+        });
+        options.progress().println(line);
+        for (Object hint : (List<?>) metrics.get("hints")) options.progress().println("hint: " + hint);
+        options.progress().flush();
     }
 
     /**

@@ -48,6 +48,7 @@ final class SyncSteps implements StepEngine {
     private final Rng augmentation;
     private final TaskHook hook;
     private JavaRDD<SlotRows> epoch;
+    private final Timing timing = new Timing("step");
 
     SyncSteps(JavaSparkContext sc, ClusterData data, ModelBytes model, Network network, int[] trainRows, int batch,
               long dropoutSeed, long augmentationSeed, TaskHook hook) {
@@ -68,6 +69,7 @@ final class SyncSteps implements StepEngine {
     @Override
     public double step(int[] order, int from, int n, double lr, ScoreSum score) {
         if (from == 0 || epoch == null) exchange(order);
+        long start = System.nanoTime();
         int step = from / batch;
         boolean whole = n <= PART || slots == 1;
         int parts = whole ? 1 : (n + PART - 1) / PART;
@@ -85,6 +87,7 @@ final class SyncSteps implements StepEngine {
                 .collect());
         weights.destroy();
         results.sort(Comparator.comparingInt(PartResult::slot));
+        timing.add(System.nanoTime() - start, results.stream().mapToLong(PartResult::nanos).max().orElse(0));
         if (whole) {
             PartResult r = results.get(0);
             copy(r.gradients(), network.parameterGradients());
@@ -128,6 +131,7 @@ final class SyncSteps implements StepEngine {
     private static PartResult part(ModelBytes model, float[][] weights, SlotRows rows, int slot, int step, int n,
                                    long[] state, long[][] augment, TaskHook hook) {
         if (hook != null) hook.before(slot, step);
+        long start = System.nanoTime();
         Network net = model.network(PART);
         Weights.load(weights, net);
         net.random().restore(state);
@@ -137,10 +141,17 @@ final class SyncSteps implements StepEngine {
         if (augment != null) PartAugmentation.apply(model.model().spec(), augment, x, count);
         double loss = net.gradients(x, y, count, n);
         double score = new Scores(model.model().spec()).score(net.trainingPredictions(), y, 0, count);
-        return new PartResult(slot, loss, score, Weights.copy(net.parameterGradients()), net.random().state());
+        return new PartResult(slot, loss, score, Weights.copy(net.parameterGradients()), net.random().state(),
+                System.nanoTime() - start);
     }
 
-    record PartResult(int slot, double loss, double score, float[][] gradients, long[] state) implements Serializable {}
+    record PartResult(int slot, double loss, double score, float[][] gradients, long[] state, long nanos)
+            implements Serializable {}
+
+    /** Where the steps' time went: see {@link Timing}. */
+    Timing timing() {
+        return timing;
+    }
 
     /** Sends every training row to its slot for this epoch's order, replacing the last epoch's. */
     private void exchange(int[] order) {
