@@ -2,6 +2,8 @@ package dev.nnc.spark;
 
 import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
 import java.util.HashMap;
@@ -10,10 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A compiled model as it travels to the executors: its class files, by binary name. An
- * executor defines them once per JVM with a class loader of its own (no jar to build
- * per model), and keeps a network per thread and batch size: tasks on one executor run
- * on several threads, and a network's buffers are one task's at a time.
+ * A compiled model as it travels to the executors: its class files, by binary name, in a
+ * broadcast variable (so a task carries only this handle). An executor defines them once
+ * per JVM with a class loader of its own (no jar to build per model), and keeps a
+ * network per thread and batch size: tasks on one executor run on several threads, and
+ * a network's buffers are one task's at a time.
  */
 final class ModelBytes implements Serializable {
     private static final long serialVersionUID = 1;
@@ -22,17 +25,35 @@ final class ModelBytes implements Serializable {
 
     private final String id;
     private final String className;
-    private final LinkedHashMap<String, byte[]> classes;
+    private final Broadcast<LinkedHashMap<String, byte[]>> classes;
 
-    ModelBytes(String id, String className, Map<String, byte[]> classes) {
-        this.id = id;
+    ModelBytes(JavaSparkContext sc, String className, Map<String, byte[]> classes) {
+        this.id = className + "/" + digest(classes);
         this.className = className;
-        this.classes = new LinkedHashMap<>(classes);
+        this.classes = sc.broadcast(new LinkedHashMap<>(classes));
     }
 
     /** The model's classes, defined in this JVM (once). */
     ModelClass model() {
-        return DEFINED.computeIfAbsent(id, key -> ModelClass.load(className, new Loader(classes)));
+        return DEFINED.computeIfAbsent(id, key -> ModelClass.load(className, new Loader(classes.value())));
+    }
+
+    /** The classes' digest: an executor defines a model's classes once, and other classes of the same name apart. */
+    private static String digest(Map<String, byte[]> classes) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            classes.forEach((name, bytes) -> {
+                sha.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(bytes);
+            });
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void release() {
+        classes.destroy();
     }
 
     /** This thread's network of this model for batches of up to {@code maxBatch} rows. */

@@ -68,7 +68,7 @@ public final class NncSpark {
         ModelSpec spec = model.spec();
         TrainSpec train = options.epochs() == null ? spec.train() : spec.train().withEpochs(options.epochs());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ModelBytes bytes = new ModelBytes(spec.trainingHash() + "/" + System.nanoTime(), compiled.className(), compiled.classes());
+        ModelBytes bytes = new ModelBytes(sc, compiled.className(), compiled.classes());
         Columns columns = Columns.of(table.schema(), spec);
         ClusterData data = ClusterData.load(sc, table.javaRDD(), columns);
         SourceSpec testSource = spec.data().test();
@@ -124,6 +124,7 @@ public final class NncSpark {
         }
         data.release();
         if (test != null) test.release();
+        bytes.release();
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (int i = 0; i < spec.parameters().size(); i++) weights.put(spec.parameters().get(i).name(), network.parameters()[i].clone());
         return new Result(weights, preprocessor, result.history(), metrics);
