@@ -5,21 +5,13 @@ statistics), one per line as NAME v1,v2,..., in nnc's names.
 Usage: torch_bn_step.py WEIGHTS INPUTS.csv LABELS.csv LR MOMENTUM
 The network: [6, 6, 2] images -> conv2d(4, kernel = 3) -> batch_norm -> relu -> flatten
 -> dense(3), with cross-entropy on the logits (nnc's softmax + cross_entropy)."""
-import json, struct, sys
+import sys
 import torch
+import safetensors_reader
 
 weights, inputs, labels = sys.argv[1:4]
 lr, momentum = float(sys.argv[4]), float(sys.argv[5])
-raw = open(weights, "rb").read()
-n = struct.unpack("<Q", raw[:8])[0]
-header = json.loads(raw[8:8 + n])
-data = raw[8 + n:]
-tensors = {}
-for name, t in header.items():
-    if name == "__metadata__":
-        continue
-    start, end = t["data_offsets"]
-    tensors[name] = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32).reshape(t["shape"])
+tensors = safetensors_reader.read(weights)
 
 nn = torch.nn
 names = ["conv2d_1", "batch_norm_1", None, None, "dense_1"]

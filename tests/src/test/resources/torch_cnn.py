@@ -1,7 +1,5 @@
 """Loads an nnc CNN weights file into the PyTorch network of the same architecture and
-prints its predictions for the inputs given, one row per line. Reads safetensors by
-hand (an 8-byte header length, a JSON header, little-endian float32 data), since
-Debian's PyTorch comes without the safetensors package.
+prints its predictions for the inputs given, one row per line.
 
 Usage: torch_cnn.py WEIGHTS INPUTS.csv HEIGHT WIDTH CHANNELS [bn]
 The network is torch_reference.py's cnn() pattern: conv, relu, maxpool, conv, relu,
@@ -9,20 +7,12 @@ maxpool, flatten, linear, relu, linear, softmax; with "bn", a batch norm after e
 convolution and after the first linear layer (BatchNorm2d, BatchNorm1d). nnc's names
 map to the module indices: conv2d_1 -> 0, batch_norm_1 -> 1, ... (see `index` below);
 the batch norms' running_mean and running_var are buffers of the same names."""
-import json, struct, sys
+import sys
 import torch
+import safetensors_reader
 
 weights, inputs, h, w, c = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
-raw = open(weights, "rb").read()
-n = struct.unpack("<Q", raw[:8])[0]
-header = json.loads(raw[8:8 + n])
-data = raw[8 + n:]
-tensors = {}
-for name, t in header.items():
-    if name == "__metadata__":
-        continue
-    start, end = t["data_offsets"]
-    tensors[name] = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32).reshape(t["shape"])
+tensors = safetensors_reader.read(weights)
 
 norm = len(sys.argv) > 6 and sys.argv[6] == "bn"
 f1, f2 = tensors["conv2d_1.weight"].shape[0], tensors["conv2d_2.weight"].shape[0]

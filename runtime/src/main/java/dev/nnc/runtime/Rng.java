@@ -67,6 +67,14 @@ public final class Rng {
         return u * factor;
     }
 
+    /** 0, 1, ..., n - 1 shuffled. */
+    public int[] permutation(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        shuffle(order);
+        return order;
+    }
+
     /** Fisher-Yates. */
     public void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {

@@ -66,14 +66,14 @@ final class ClusterData {
         for (int i = 0; i < rows; i++) remaining[i] = i;
         Rng splitter = new Rng(seed);
         if (testFraction > 0) {
-            int[] order = permutation(rows, splitter);
+            int[] order = splitter.permutation(rows);
             int testRows = (int) Math.round(rows * testFraction);
             for (int i = 0; i < testRows; i++) role[order[i]] = TEST;
             remaining = Arrays.copyOfRange(order, testRows, rows);
         }
         int[] train = remaining;
         if (validation > 0) {
-            int[] order = permutation(remaining.length, splitter);
+            int[] order = splitter.permutation(remaining.length);
             int valRows = (int) Math.round(remaining.length * validation);
             for (int i = 0; i < valRows; i++) role[remaining[order[i]]] = VALIDATION;
             train = new int[remaining.length - valRows];
@@ -90,13 +90,6 @@ final class ClusterData {
             for (byte r : role) if (r == which) n++;
             return n;
         }
-    }
-
-    private static int[] permutation(int n, Rng rng) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        rng.shuffle(order);
-        return order;
     }
 
     /**

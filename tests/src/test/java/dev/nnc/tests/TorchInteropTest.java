@@ -86,12 +86,8 @@ class TorchInteropTest {
         Assumptions.assumeTrue(torchInstalled(), "skipped: " + PYTHON + " cannot import torch (apt-get install python3-torch)");
         CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("norm_step.nn", NORMALIZED_STEP));
         int rows = 16;
-        Network network = ModelLoader.load(compiled).create(rows);
-        Initializer.initialize(network, compiled.spec(), 4);
         Random random = new Random(6);
-        for (float[] p : network.parameters()) {
-            for (int i = 0; i < p.length; i++) p[i] += (float) (0.05 * random.nextGaussian());
-        }
+        Network network = network(compiled, rows, 4, random);
         Path weights = dir.resolve("weights.safetensors");
         WeightsFile.save(weights, compiled.spec(), network, Preprocessor.none(compiled.spec().inputWidth()));
         int width = compiled.spec().inputWidth();
@@ -119,6 +115,16 @@ class TorchInteropTest {
         }
     }
 
+    /** Initial weights from the seed, each moved a little at random (so that no bias is zero). */
+    private static Network network(CompiledModel compiled, int rows, long seed, Random random) {
+        Network network = ModelLoader.load(compiled).create(rows);
+        Initializer.initialize(network, compiled.spec(), seed);
+        for (float[] p : network.parameters()) {
+            for (int i = 0; i < p.length; i++) p[i] += (float) (0.05 * random.nextGaussian());
+        }
+        return network;
+    }
+
     private static String csv(float[] values, int rows, int width) {
         StringBuilder csv = new StringBuilder();
         for (int r = 0; r < rows; r++) {
@@ -132,12 +138,8 @@ class TorchInteropTest {
         Assumptions.assumeTrue(torchInstalled(), "skipped: " + PYTHON + " cannot import torch (apt-get install python3-torch)");
         CompiledModel compiled = dev.nnc.compiler.Compiler.compile(SourceFile.of("small_cnn.nn", program));
         int rows = 7;
-        Network network = ModelLoader.load(compiled).create(rows);
-        Initializer.initialize(network, compiled.spec(), 3);
         Random random = new Random(5);
-        for (float[] p : network.parameters()) {
-            for (int i = 0; i < p.length; i++) p[i] += (float) (0.05 * random.nextGaussian()); // biases not zero
-        }
+        Network network = network(compiled, rows, 3, random);
         for (int step = 0; normalized && step < 5; step++) {
             float[] x = new float[rows * compiled.spec().inputWidth()];
             float[] y = new float[rows];
@@ -184,8 +186,10 @@ class TorchInteropTest {
     /** Runs a script of the test resources; its output lines. */
     private static List<String> runPython(String resource, Path dir, String... arguments) throws Exception {
         Path script = dir.resolve(resource.substring(1));
-        try (var in = TorchInteropTest.class.getResourceAsStream(resource)) {
-            Files.write(script, in.readAllBytes());
+        for (String file : List.of(resource, "/safetensors_reader.py")) {
+            try (var in = TorchInteropTest.class.getResourceAsStream(file)) {
+                Files.write(dir.resolve(file.substring(1)), in.readAllBytes());
+            }
         }
         List<String> command = new java.util.ArrayList<>(List.of(PYTHON, script.toString()));
         command.addAll(List.of(arguments));

@@ -186,7 +186,7 @@ public final class TrainingSession {
         if (options.test != null) {
             test = DataSources.read(spec, DataSources.fromPath(spec, testSource, options.test), Path.of(""), progress);
         } else if (testSource != null && testSource.kind().equals("split")) {
-            int[] order = permutation(all.rows(), splitter);
+            int[] order = splitter.permutation(all.rows());
             int testRows = (int) Math.round(all.rows() * testSource.fraction());
             test = all.select(order, 0, testRows);
             all = all.select(order, testRows, all.rows());
@@ -195,7 +195,7 @@ public final class TrainingSession {
         }
         Dataset validation = null;
         if (train.validation() > 0) {
-            int[] order = permutation(all.rows(), splitter);
+            int[] order = splitter.permutation(all.rows());
             int valRows = (int) Math.round(all.rows() * train.validation());
             validation = all.select(order, 0, valRows);
             all = all.select(order, valRows, all.rows());
@@ -233,12 +233,5 @@ public final class TrainingSession {
         }
         metrics.put("hints", hints);
         return metrics;
-    }
-
-    private static int[] permutation(int n, Rng rng) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        rng.shuffle(order);
-        return order;
     }
 }
