@@ -21,11 +21,12 @@ import java.util.List;
 /**
  * Which columns of a table are the model's features and target, checked against the
  * schema on the driver, before any task runs: the target column is named as in the
- * model; the features are the other numeric columns in order, or one array column.
+ * model; the features are the other numeric columns in order, or one array column, or
+ * one MLlib vector column.
  * Converts a partition's rows to a {@link RowsChunk}, naming the row and column of any
  * value it cannot use.
  */
-record Columns(String[] names, int[] features, int array, int target, TargetKind kind, List<String> classes,
+record Columns(String[] names, int[] features, int array, boolean vector, int target, TargetKind kind, List<String> classes,
                int inputWidth, int targetWidth) implements Serializable {
 
     static Columns of(StructType schema, ModelSpec spec) {
@@ -39,12 +40,17 @@ record Columns(String[] names, int[] features, int array, int target, TargetKind
         List<Integer> features = new ArrayList<>();
         for (int c = 0; c < names.length; c++) if (c != target) features.add(c);
         int width = spec.inputWidth();
-        if (features.size() == 1 && schema.fields()[features.get(0)].dataType() instanceof ArrayType a) {
+        DataType single = features.size() == 1 ? schema.fields()[features.get(0)].dataType() : null;
+        if (single instanceof ArrayType a) {
             if (!(a.elementType() instanceof NumericType)) {
                 throw new UserError("error: column '" + names[features.get(0)] + "' is an array of "
                         + a.elementType().simpleString() + ", not of numbers");
             }
-            return new Columns(names, new int[0], features.get(0), target, spec.targetKind(), spec.classNames(), width,
+            return new Columns(names, new int[0], features.get(0), false, target, spec.targetKind(), spec.classNames(), width,
+                    spec.targetWidth());
+        }
+        if (single != null && isVector(single)) {
+            return new Columns(names, new int[0], features.get(0), true, target, spec.targetKind(), spec.classNames(), width,
                     spec.targetWidth());
         }
         for (int c : features) {
@@ -58,8 +64,26 @@ record Columns(String[] names, int[] features, int array, int target, TargetKind
             throw new UserError("error: " + spec.name() + "'s input " + spec.inputName() + " " + spec.inputShape() + " takes "
                     + width + " features; the data has " + features.size() + " columns besides '" + spec.targetName() + "'");
         }
-        return new Columns(names, features.stream().mapToInt(Integer::intValue).toArray(), -1, target, spec.targetKind(),
+        return new Columns(names, features.stream().mapToInt(Integer::intValue).toArray(), -1, false, target, spec.targetKind(),
                 spec.classNames(), width, spec.targetWidth());
+    }
+
+    /** An MLlib vector column (what VectorAssembler makes), known by its type's name: nnc does not depend on MLlib. */
+    private static boolean isVector(DataType type) {
+        return type.typeName().equals("vector");
+    }
+
+    /** An MLlib vector's values, through its toArray(). */
+    private static List<Object> vectorValues(Object vector) {
+        if (vector == null) return null;
+        try {
+            double[] values = (double[]) vector.getClass().getMethod("toArray").invoke(vector);
+            List<Object> list = new ArrayList<>(values.length);
+            for (double v : values) list.add(v);
+            return list;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("an MLlib vector without toArray(): " + vector.getClass(), e);
+        }
     }
 
     private static void checkTarget(StructField field, ModelSpec spec) {
@@ -86,7 +110,7 @@ record Columns(String[] names, int[] features, int array, int target, TargetKind
             Row row = rows.next();
             long number = first + count + 1;
             if (array >= 0) {
-                List<Object> values = row.getList(array);
+                List<Object> values = vector ? vectorValues(row.get(array)) : row.getList(array);
                 if (values == null || values.size() != inputWidth) {
                     throw new UserError("error: row " + number + " of the data: column '" + names[array] + "' has "
                             + (values == null ? "no value" : values.size() + " values") + ", the model's input " + inputWidth);

@@ -125,6 +125,16 @@ class NncSparkTest {
         }
     }
 
+    /** The features as one MLlib vector column, as VectorAssembler makes them. */
+    @Test
+    void aVectorColumnOfFeaturesTrainsTheSame() {
+        Dataset<Row> assembled = new org.apache.spark.ml.feature.VectorAssembler()
+                .setInputCols(new String[]{"a", "b", "c", "d"}).setOutputCol("features")
+                .transform(table(ROWS, SCHEMA, 3)).select("features", "kind");
+        NncSpark.Result result = NncSpark.train(spark, assembled, dir.resolve("blobs.nn"), SparkTraining.sync());
+        assertSameWeights(oneMachine(), result.weights(), "a vector column");
+    }
+
     private static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @Test
