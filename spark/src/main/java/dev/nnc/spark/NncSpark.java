@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Trains a .nn model on a Spark table where it lies, on the cluster the application
@@ -84,19 +85,13 @@ public final class NncSpark {
         int batch = Trainer.batchSize(train, rows);
         Network network = model.create(Math.max(batch, Math.min(256, rows)));
         Initializer.initialize(network, spec, train.seed());
-        Scores scores = new Scores(spec);
         int validationRows = roles.count(ClusterData.VALIDATION);
-        if (options.progress() != null) {
-            options.progress().printf(Locale.ROOT, "training %s on Spark (%s, %d partitions): %d samples%s, batch %d, %d epochs%n",
-                    spec.name(), options.mode().name().toLowerCase(Locale.ROOT), data.firsts.length, rows,
-                    validationRows == 0 ? "" : ", " + validationRows + " for validation", batch, train.epochs());
-            options.progress().flush();
-        }
-        TrainingListener listener = options.progress() == null ? stats -> { }
-                : new ConsoleProgress(options.progress(), false, train.epochs(), scores.name(), validationRows > 0);
+        announce(options, spec, train, data, rows, validationRows, batch);
         ClusterData cluster = data;
-        java.util.function.Supplier<Evaluation> validation = validationRows == 0 ? null
+        Supplier<Evaluation> validation = validationRows == 0 ? null
                 : () -> cluster.evaluate(sc, bytes, Weights.of(network), role, ClusterData.VALIDATION);
+        TrainingListener listener = options.progress() == null ? stats -> { }
+                : new ConsoleProgress(options.progress(), false, train.epochs(), new Scores(spec).name(), validationRows > 0);
         Trainer trainer = new Trainer(network, spec, train, spec.learningRate());
         Trainer.Result result;
         if (options.mode() == SparkTraining.Mode.SYNC) {
@@ -115,19 +110,36 @@ public final class NncSpark {
         }
         Map<String, Object> metrics = metrics(sc, spec, bytes, network, data, test, role, validationRows > 0, testSplit > 0, result);
         printFinal(options, metrics);
-        if (options.out() != null) {
-            try {
-                new RunFolder(options.out()).writeResults(spec, network, preprocessor, metrics, result.history());
-            } catch (IOException e) {
-                throw new UserError("error: cannot write the results to " + options.out() + ": " + e.getMessage());
-            }
-        }
+        if (options.out() != null) write(options.out(), spec, network, preprocessor, metrics, result.history());
         data.release();
         if (test != null) test.release();
         bytes.release();
+        return new Result(weightsByName(spec, network), preprocessor, result.history(), metrics);
+    }
+
+    private static void announce(SparkTraining options, ModelSpec spec, TrainSpec train, ClusterData data, int rows,
+                                 int validationRows, int batch) {
+        if (options.progress() == null) return;
+        options.progress().printf(Locale.ROOT, "training %s on Spark (%s, %d partitions): %d samples%s, batch %d, %d epochs%n",
+                spec.name(), options.mode().name().toLowerCase(Locale.ROOT), data.firsts.length, rows,
+                validationRows == 0 ? "" : ", " + validationRows + " for validation", batch, train.epochs());
+        options.progress().flush();
+    }
+
+    /** --out: the files `nnc train --out` writes. */
+    private static void write(Path out, ModelSpec spec, Network network, Preprocessor preprocessor, Map<String, Object> metrics,
+                              List<EpochStats> history) {
+        try {
+            new RunFolder(out).writeResults(spec, network, preprocessor, metrics, history);
+        } catch (IOException e) {
+            throw new UserError("error: cannot write the results to " + out + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, float[]> weightsByName(ModelSpec spec, Network network) {
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (int i = 0; i < spec.parameters().size(); i++) weights.put(spec.parameters().get(i).name(), network.parameters()[i].clone());
-        return new Result(weights, preprocessor, result.history(), metrics);
+        return weights;
     }
 
     private static void report(SparkTraining options, Timing timing) {
