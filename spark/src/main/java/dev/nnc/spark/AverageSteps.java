@@ -36,7 +36,8 @@ final class AverageSteps implements StepEngine {
     private final int[] trainingRows;
     private final int[] position;
     private final TaskHook hook;
-    private final Rng unused = new Rng(0);
+    /** The training loop saves an augmentation state; here each task draws its own (see train), so this one never moves. */
+    private final Rng augmentation = new Rng(0);
     private final Timing timing = new Timing("round");
     private int epoch = -1;
     private int round;
@@ -197,7 +198,7 @@ final class AverageSteps implements StepEngine {
 
     @Override
     public long[] augmentationState() {
-        return unused.state();
+        return augmentation.state();
     }
 
     @Override
