@@ -38,24 +38,32 @@ final class ClusterData {
         this.rows = rows;
     }
 
-    /** The rows converted, each partition's numbered after the partitions before it. */
+    /**
+     * The rows converted (the table read once), each partition's numbered after the
+     * partitions before it; the first value that cannot be used, in partition order, is
+     * an error naming its row and column.
+     */
     static ClusterData load(JavaSparkContext sc, JavaRDD<Row> table, Columns columns) {
-        List<Integer> counts = table.mapPartitions(it -> {
-            int n = 0;
-            for (; it.hasNext(); it.next()) n++;
-            return List.of(n).iterator();
-        }).collect();
-        long[] firsts = new long[counts.size()];
+        JavaRDD<RowsChunk> converted = table.mapPartitions(it -> List.of(columns.convert(it)).iterator(), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<RowsChunk> summaries = converted.map(c -> new RowsChunk(0, c.rows(), null, null, c.problem())).collect();
+        long[] firsts = new long[summaries.size()];
         long total = 0;
-        for (int p = 0; p < counts.size(); p++) {
+        for (int p = 0; p < summaries.size(); p++) {
             firsts[p] = total;
-            total += counts.get(p);
+            RowsChunk s = summaries.get(p);
+            if (s.problem() != null) {
+                converted.unpersist();
+                throw new UserError("error: row " + (total + s.rows() + 1) + " of the data: " + s.problem());
+            }
+            total += s.rows();
         }
         if (total > Integer.MAX_VALUE - 8) throw new UserError("error: " + total + " rows: nnc numbers at most 2^31 rows");
         Broadcast<long[]> starts = sc.broadcast(firsts);
-        JavaRDD<RowsChunk> chunks = table.mapPartitionsWithIndex((p, it) ->
-                List.of(columns.convert(it, starts.value()[p])).iterator(), true).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<RowsChunk> chunks = converted.mapPartitionsWithIndex((p, it) ->
+                List.of(it.next().numbered(starts.value()[p])).iterator(), true).persist(StorageLevel.MEMORY_AND_DISK());
         chunks.count();
+        converted.unpersist();
         return new ClusterData(chunks, firsts, (int) total);
     }
 
@@ -169,7 +177,7 @@ final class ClusterData {
         JavaRDD<RowsChunk> scaled = chunks.map(c -> {
             float[] x = c.x().clone();
             scaling.value().apply(x, c.rows());
-            return new RowsChunk(c.first(), c.rows(), x, c.y());
+            return new RowsChunk(c.first(), c.rows(), x, c.y(), null);
         }).persist(StorageLevel.MEMORY_AND_DISK());
         scaled.count();
         chunks.unpersist();
@@ -181,7 +189,8 @@ final class ClusterData {
      * is negative), each partition in chunks of 256 rows, the partitions' sums added in
      * partition order.
      */
-    Evaluation evaluate(JavaSparkContext sc, ModelBytes model, float[][] weights, Broadcast<byte[]> roles, int which) {
+    Evaluation evaluate(JavaSparkContext sc, ModelBytes model, ModelSpec spec, float[][] weights, Broadcast<byte[]> roles,
+                        int which) {
         Broadcast<float[][]> shared = sc.broadcast(weights);
         List<double[]> sums = chunks.map(c -> evaluateChunk(model, shared.value(), c, roles == null ? null : roles.value(),
                 which)).collect();
@@ -194,7 +203,7 @@ final class ClusterData {
             score += s[1];
             n += (long) s[2];
         }
-        return new Evaluation(loss / n, score / new Scores(model.model().spec()).count((int) n));
+        return new Evaluation(loss / n, score / new Scores(spec).count((int) n));
     }
 
     private static double[] evaluateChunk(ModelBytes model, float[][] weights, RowsChunk c, byte[] role, int which) {

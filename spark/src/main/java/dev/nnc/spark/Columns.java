@@ -101,71 +101,79 @@ record Columns(String[] names, int[] features, int array, boolean vector, int ta
         }
     }
 
-    /** A partition's rows; {@code first}: the number of the partition's first row in the whole data. */
-    RowsChunk convert(Iterator<Row> rows, long first) {
+    /**
+     * A partition's rows, numbered from 0 (see {@link RowsChunk#numbered}); at the first
+     * value it cannot use, the rows before it and what is wrong with it.
+     */
+    RowsChunk convert(Iterator<Row> rows) {
         FloatList x = new FloatList();
         FloatList y = new FloatList();
         int count = 0;
-        while (rows.hasNext()) {
-            Row row = rows.next();
-            long number = first + count + 1;
-            if (array >= 0) {
-                List<Object> values = vector ? vectorValues(row.get(array)) : row.getList(array);
-                if (values == null || values.size() != inputWidth) {
-                    throw new UserError("error: row " + number + " of the data: column '" + names[array] + "' has "
-                            + (values == null ? "no value" : values.size() + " values") + ", the model's input " + inputWidth);
+        try {
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (array >= 0) {
+                    List<Object> values = vector ? vectorValues(row.get(array)) : row.getList(array);
+                    if (values == null || values.size() != inputWidth) {
+                        throw new BadValue("column '" + names[array] + "' has "
+                                + (values == null ? "no value" : values.size() + " values") + ", the model's input " + inputWidth);
+                    }
+                    for (Object v : values) x.add(number(v, names[array]));
+                } else {
+                    for (int c : features) x.add(number(row.get(c), names[c]));
                 }
-                for (Object v : values) x.add(number(v, number, names[array]));
-            } else {
-                for (int c : features) x.add(number(row.get(c), number, names[c]));
+                addTarget(row.get(target), y);
+                count++;
             }
-            addTarget(row.get(target), number, y);
-            count++;
+        } catch (BadValue e) {
+            return new RowsChunk(0, count, null, null, e.getMessage());
         }
-        return new RowsChunk(first, count, x.toArray(), y.toArray());
+        return new RowsChunk(0, count, x.toArray(), y.toArray(), null);
     }
 
-    private static float number(Object value, long row, String column) {
-        if (!(value instanceof Number n)) {
-            throw new UserError("error: row " + row + " of the data: column '" + column + "' has no value");
+    /** A value of a row that the model cannot use: what is wrong, the row's number added where it is known. */
+    private static final class BadValue extends RuntimeException {
+        BadValue(String problem) {
+            super(problem, null, false, false);
         }
+    }
+
+    private static float number(Object value, String column) {
+        if (!(value instanceof Number n)) throw new BadValue("column '" + column + "' has no value");
         float v = n.floatValue();
-        if (!Float.isFinite(v)) {
-            throw new UserError("error: row " + row + " of the data: column '" + column + "' is " + n + ", not a finite number");
-        }
+        if (!Float.isFinite(v)) throw new BadValue("column '" + column + "' is " + n + ", not a finite number");
         return v;
     }
 
-    private void addTarget(Object value, long row, FloatList y) {
+    private void addTarget(Object value, FloatList y) {
         String column = names[target];
         switch (kind) {
             case REAL -> {
                 if (targetWidth == 1) {
-                    y.add(number(value, row, column));
+                    y.add(number(value, column));
                 } else {
                     List<?> values = value instanceof List<?> l ? l : List.of();
                     if (values.size() != targetWidth) {
-                        throw new UserError("error: row " + row + " of the data: column '" + column + "' has "
-                                + values.size() + " values, the target " + targetWidth);
+                        throw new BadValue("column '" + column + "' has " + values.size() + " values, the target " + targetWidth);
                     }
-                    for (Object v : values) y.add(number(v, row, column));
+                    for (Object v : values) y.add(number(v, column));
                 }
             }
             case BINARY -> {
                 if (value instanceof Boolean b) {
                     y.add(b ? 1 : 0);
                 } else {
-                    float v = number(value, row, column);
-                    if (v != 0 && v != 1) throw new UserError("error: row " + row + " of the data: column '" + column + "' is " + value + ", not 0 or 1");
+                    float v = number(value, column);
+                    if (v != 0 && v != 1) throw new BadValue("column '" + column + "' is " + value + ", not 0 or 1");
                     y.add(v);
                 }
             }
-            case CLASS -> y.add(classIndex(value, row, column));
+            case CLASS -> y.add(classIndex(value, column));
         }
     }
 
     /** A class by name, or by its index, as a CSV file gives it. */
-    private float classIndex(Object value, long row, String column) {
+    private float classIndex(Object value, String column) {
         if (value instanceof String s) {
             int index = classes.indexOf(s.trim());
             if (index >= 0) return index;
@@ -173,8 +181,7 @@ record Columns(String[] names, int[] features, int array, boolean vector, int ta
                 && n.doubleValue() >= 0 && n.doubleValue() < classes.size()) {
             return (float) n.doubleValue();
         }
-        throw new UserError("error: row " + row + " of the data: column '" + column + "' is '" + value
-                + "', not a class of the model: " + String.join(", ", classes));
+        throw new BadValue("column '" + column + "' is '" + value + "', not a class of the model: " + String.join(", ", classes));
     }
 
     /** A growing array of floats. */

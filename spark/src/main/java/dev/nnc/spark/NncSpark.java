@@ -10,6 +10,7 @@ import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.cli.ConsoleProgress;
 import dev.nnc.runtime.cli.RunFolder;
+import dev.nnc.runtime.cli.TrainingSession;
 import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
@@ -89,13 +90,13 @@ public final class NncSpark {
         announce(options, spec, train, data, rows, validationRows, batch);
         ClusterData cluster = data;
         Supplier<Evaluation> validation = validationRows == 0 ? null
-                : () -> cluster.evaluate(sc, bytes, Weights.of(network), role, ClusterData.VALIDATION);
+                : () -> cluster.evaluate(sc, bytes, spec, Weights.of(network), role, ClusterData.VALIDATION);
         TrainingListener listener = options.progress() == null ? stats -> { }
                 : new ConsoleProgress(options.progress(), false, train.epochs(), new Scores(spec).name(), validationRows > 0);
         Trainer trainer = new Trainer(network, spec, train, spec.learningRate());
         Trainer.Result result;
         if (options.mode() == SparkTraining.Mode.SYNC) {
-            try (SyncSteps steps = new SyncSteps(sc, data, bytes, network, roles.trainRows(), batch, Trainer.dropoutSeed(train),
+            try (SyncSteps steps = new SyncSteps(sc, data, bytes, spec, network, roles.trainRows(), batch, Trainer.dropoutSeed(train),
                     train.seed() * 31 + 11, options.taskHook())) {
                 result = trainer.fit(rows, steps, validation, listener, Checkpoints.NONE, null);
                 report(options, steps.timing());
@@ -109,7 +110,7 @@ public final class NncSpark {
             }
         }
         Map<String, Object> metrics = metrics(sc, spec, bytes, network, data, test, role, validationRows > 0, testSplit > 0, result);
-        printFinal(options, metrics);
+        if (options.progress() != null) TrainingSession.printFinal(options.progress(), metrics);
         if (options.out() != null) write(options.out(), spec, network, preprocessor, metrics, result.history());
         data.release();
         if (test != null) test.release();
@@ -154,16 +155,16 @@ public final class NncSpark {
         String score = new Scores(spec).name();
         float[][] weights = Weights.of(network);
         Map<String, Object> metrics = new LinkedHashMap<>();
-        Evaluation onTrain = data.evaluate(sc, bytes, weights, role, ClusterData.TRAIN);
+        Evaluation onTrain = data.evaluate(sc, bytes, spec, weights, role, ClusterData.TRAIN);
         metrics.put("train_loss", onTrain.loss());
         metrics.put("train_" + score, onTrain.score());
         if (validation) {
-            Evaluation v = data.evaluate(sc, bytes, weights, role, ClusterData.VALIDATION);
+            Evaluation v = data.evaluate(sc, bytes, spec, weights, role, ClusterData.VALIDATION);
             metrics.put("val_loss", v.loss());
             metrics.put("val_" + score, v.score());
         }
-        Evaluation t = testSplit ? data.evaluate(sc, bytes, weights, role, ClusterData.TEST)
-                : test == null ? null : test.evaluate(sc, bytes, weights, null, -1);
+        Evaluation t = testSplit ? data.evaluate(sc, bytes, spec, weights, role, ClusterData.TEST)
+                : test == null ? null : test.evaluate(sc, bytes, spec, weights, null, -1);
         if (t != null) {
             metrics.put("test_loss", t.loss());
             metrics.put("test_" + score, t.score());
@@ -172,18 +173,6 @@ public final class NncSpark {
         metrics.put("seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
         metrics.put("hints", new ArrayList<>(RunHints.of(spec, result.history())));
         return metrics;
-    }
-
-    /** The last lines `nnc train` prints: the metrics, then the hints. */
-    private static void printFinal(SparkTraining options, Map<String, Object> metrics) {
-        if (options.progress() == null) return;
-        StringBuilder line = new StringBuilder("final:");
-        metrics.forEach((k, v) -> {
-            if (!k.equals("hints")) line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v));
-        });
-        options.progress().println(line);
-        for (Object hint : (List<?>) metrics.get("hints")) options.progress().println("hint: " + hint);
-        options.progress().flush();
     }
 
     /**

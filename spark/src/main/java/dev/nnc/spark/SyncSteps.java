@@ -39,6 +39,7 @@ final class SyncSteps implements StepEngine {
     private final JavaSparkContext sc;
     private final ClusterData data;
     private final ModelBytes model;
+    private final ModelSpec spec;
     private final Network network;
     private final int[] trainRows;
     private final int batch;
@@ -49,11 +50,12 @@ final class SyncSteps implements StepEngine {
     private JavaRDD<SlotRows> epoch;
     private final Timing timing = new Timing("step");
 
-    SyncSteps(JavaSparkContext sc, ClusterData data, ModelBytes model, Network network, int[] trainRows, int batch,
-              long dropoutSeed, long augmentationSeed, TaskHook hook) {
+    SyncSteps(JavaSparkContext sc, ClusterData data, ModelBytes model, ModelSpec spec, Network network, int[] trainRows,
+              int batch, long dropoutSeed, long augmentationSeed, TaskHook hook) {
         this.sc = sc;
         this.data = data;
         this.model = model;
+        this.spec = spec;
         this.network = network;
         this.trainRows = trainRows;
         this.batch = batch;
@@ -73,7 +75,6 @@ final class SyncSteps implements StepEngine {
         boolean whole = n <= PART || slots == 1;
         int parts = whole ? 1 : (n + PART - 1) / PART;
         long[][] states = whole ? new long[][]{dropout[0]} : Arrays.copyOfRange(dropout, 1, 1 + parts);
-        ModelSpec spec = model.model().spec();
         long[][][] augment = spec.train().augment().isEmpty() ? null
                 : PartAugmentation.states(spec, augmentation, n, whole ? n : PART);
         Broadcast<float[][]> weights = sc.broadcast(Weights.of(network));
@@ -164,8 +165,8 @@ final class SyncSteps implements StepEngine {
         }
         Broadcast<int[]> steps = sc.broadcast(stepOf);
         Broadcast<int[]> places = sc.broadcast(placeOf);
-        int width = model.model().spec().inputWidth();
-        int targetWidth = model.model().spec().targetWidth();
+        int width = spec.inputWidth();
+        int targetWidth = spec.targetWidth();
         int stepsInEpoch = (order.length + batch - 1) / batch;
         JavaRDD<SlotRows> next = data.chunks.flatMapToPair(c -> {
             List<Tuple2<Integer, SlotRows.Row>> out = new ArrayList<>();

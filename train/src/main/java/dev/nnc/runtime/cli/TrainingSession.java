@@ -204,6 +204,17 @@ public final class TrainingSession {
         return new Splits(all, validation, test, trainSource, dataBase);
     }
 
+    /** The last lines of a run: "final:" and every metric, then a line per hint (the metrics' "hints"). */
+    public static void printFinal(PrintWriter out, Map<String, Object> metrics) {
+        StringBuilder line = new StringBuilder("final:");
+        metrics.forEach((k, v) -> {
+            if (!k.equals("hints")) line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v));
+        });
+        out.println(line);
+        for (Object hint : (List<?>) metrics.getOrDefault("hints", List.of())) out.println("hint: " + hint);
+        out.flush();
+    }
+
     private Map<String, Object> metrics(ModelSpec spec, Network network, Scores scores, Dataset all, Dataset validation,
                                         Dataset test, Trainer.Result result) {
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -224,14 +235,8 @@ public final class TrainingSession {
         metrics.put("seconds", result.history().stream().mapToDouble(EpochStats::seconds).sum());
         List<String> hints = new ArrayList<>(RunHints.of(spec, result.history()));
         DeadUnits.hint(network, all).ifPresent(hints::add);
-        if (!options.quiet) {
-            StringBuilder line = new StringBuilder("final:");
-            metrics.forEach((k, v) -> line.append(String.format(Locale.ROOT, v instanceof Double d ? "  %s %.4f" : "  %s %s", k, v)));
-            out.println(line);
-            for (String hint : hints) out.println("hint: " + hint);
-            out.flush();
-        }
         metrics.put("hints", hints);
+        if (!options.quiet) printFinal(out, metrics);
         return metrics;
     }
 }
