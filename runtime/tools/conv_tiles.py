@@ -40,7 +40,7 @@ def window_loop(nv, second):
         int jump = rowStride - run;
         int e = 0;
         int left = run;
-        for (int p = bStart, end = bStart + kh * run * bStride; p < end; p += bStride) {{
+        for (int p = bStart, end = bStart + kh * run * PANEL; p < end; p += PANEL) {{
 {loads(nv, "b", "p", second)}{fmas(nv, lambda i: f"a{i} + e")}            e++;
             if (--left == 0) {{
                 e += jump;
@@ -79,29 +79,55 @@ def store_kernel(nv):
     doc = ('''    /**
      * Six rows times 32 (or 16: {@code remaining}) columns: row i is the sum over the
      * window (kh runs of kw * segment consecutive floats of a from a_i, runs rowStride
-     * apart) of a times the rows of b (bStride apart from bStart); stored at c_i plus the
-     * bias, and at least {@code floor}.
+     * apart) of a times the rows of a panel (PANEL apart, from bStart); stored at c_i plus
+     * the bias, and at least {@code floor}.
      */''' if two else '''    /** {@link #store2} over four vectors (64 columns): 24 accumulators, as {@link Gemm}'s micro-kernel. */''')
     params = (f"float[] a, {ROWS_A}, int kh, int kw, int rowStride, int segment,\n"
-              f"                       float[] b, int bStart, int bStride, float[] bias, int biasAt, float floor,\n"
+              f"                       float[] b, int bStart, float[] bias, int biasAt, float floor,\n"
               f"                       float[] c, {ROWS_C}" + (", int remaining" if two else ""))
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0; // one vector: read the first twice rather than past the rows\n" if two else "")
     return doc + "\n" + head + pre + decl(nv) + window_loop(nv, "second" if two else None) + store(nv, two) + "    }\n"
+
+def run_kernel(nv):
+    two = nv == 2
+    name = "run2" if two else "run4"
+    doc = ("""    /**
+     * Six rows times 32 (or 16: {@code remaining}) columns, over one row of the window:
+     * row i is what is at init_i plus the product of {@code run} consecutive floats of a
+     * from a_i by as many rows of a panel (PANEL apart, from bStart); stored at c_i, at
+     * least {@code floor}. A loop that C2 counts (a constant stride, indices that grow with
+     * it): it keeps the accumulators in registers and checks no bounds inside.
+     */""" if two else """    /** {@link #run2} over four vectors (64 columns). */""")
+    params = (f"float[] a, {ROWS_A}, int run, float[] b, int bStart,\n"
+              f"                     float[] init, int i0, int i1, int i2, int i3, int i4, int i5, float floor,\n"
+              f"                     float[] c, {ROWS_C}" + (", int remaining" if two else ""))
+    head = f"    static void {name}({params}) {{\n"
+    pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0;\n" if two else "")
+    start = []
+    for v in range(nv):
+        for i in R:
+            at = f"i{i}{cols(v)}" if not (two and v == 1) else f"i{i} + second"
+            start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, init, {at});")
+    loop = ("        for (int p = bStart, end = bStart + run * PANEL, e = 0; p < end; p += PANEL, e++) {\n"
+            + loads(nv, "b", "p", "second" if two else None) + fmas(nv, lambda i: f"a{i} + e") + "        }\n"
+            + "        FloatVector low = FloatVector.broadcast(S, floor);\n")
+    stores = by_vector(nv, two, lambda i, v: f"s{i}{v}.max(low).intoArray(c, c{i}{cols(v)});")
+    return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + stores + "    }\n"
 
 def add_kernel(nv):
     two = nv == 2
     name = "add2" if two else "add4"
     doc = ('''    /**
      * Six rows times 32 (or 16: {@code remaining}) columns: row i is the product of
-     * {@code k} consecutive floats of a from a_i by the rows of b (bStride apart from
+     * {@code k} consecutive floats of a from a_i by the rows of a panel (PANEL apart, from
      * bStart), added to what is at c_i.
      */''' if two else '''    /** {@link #add2} over four vectors (64 columns). */''')
-    params = (f"float[] a, {ROWS_A}, int k, float[] b, int bStart, int bStride,\n"
+    params = (f"float[] a, {ROWS_A}, int k, float[] b, int bStart,\n"
               f"                     float[] c, {ROWS_C}" + (", int remaining" if two else ""))
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0;\n" if two else "")
-    loop = f'''        for (int p = bStart, end = bStart + k * bStride, e = 0; p < end; p += bStride, e++) {{
+    loop = f'''        for (int p = bStart, end = bStart + k * PANEL, e = 0; p < end; p += PANEL, e++) {{
 {loads(nv, "b", "p", "second" if two else None)}{fmas(nv, lambda i: f"a{i} + e")}        }}
 '''
     return doc + "\n" + head + pre + decl(nv) + loop + add(nv, two) + "    }\n"
@@ -169,9 +195,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
+    private static final int PANEL = Conv.PANEL;
 
     private ConvTiles() {}
 
 '''
-body = "\n".join([store_kernel(2), store_kernel(4), add_kernel(2), add_kernel(4), sums_kernel(2), sums_kernel(4)])
+body = "\n".join([store_kernel(2), store_kernel(4), run_kernel(2), run_kernel(4), add_kernel(2), add_kernel(4), sums_kernel(2), sums_kernel(4)])
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'main', 'java', 'dev', 'nnc', 'runtime', 'vector', 'ConvTiles.java'), 'w').write(header + body + "}\n")

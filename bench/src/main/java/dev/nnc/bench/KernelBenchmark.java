@@ -67,13 +67,19 @@ public class KernelBenchmark {
         return network.predict(x, batch);
     }
 
-    /** Runs both benchmark classes and reports GFLOP/s and the fraction of the one-core FMA peak measured first. */
+    /** Runs the benchmark classes (or those args[1] names) and reports GFLOP/s and the fraction of the one-core FMA peak measured first. */
     public static void main(String[] args) throws Exception {
         String root = args.length > 0 ? args[0] : ".";
         double peak = FmaPeak.gflops(1);
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(KernelBenchmark.class.getSimpleName())
-                .include(GemmBenchmark.class.getSimpleName())
+        OptionsBuilder options = new OptionsBuilder();
+        if (args.length > 1) {
+            options.include(args[1]); // a pattern: only the benchmarks it names
+        } else {
+            options.include(KernelBenchmark.class.getSimpleName())
+                    .include(GemmBenchmark.class.getSimpleName())
+                    .include(ConvBenchmark.class.getSimpleName());
+        }
+        Collection<RunResult> results = new Runner(options
                 .jvmArgsAppend("-Dnnc.root=" + root)
                 .build()).run();
         System.out.printf(Locale.ROOT, "%nFMA peak measured now: %.1f GFLOP/s on one core%n", peak);
@@ -86,6 +92,14 @@ public class KernelBenchmark {
                 double gflops = GemmBenchmark.flops(layer, rows) / micros / 1e3;
                 System.out.printf(Locale.ROOT, "packed product %s, %4d rows: %10.2f us  %6.1f GFLOP/s  %3.0f%% of peak%n",
                         layer, rows, micros, gflops, 100 * gflops / peak);
+                continue;
+            }
+            if (r.getParams().getBenchmark().contains("ConvBenchmark")) {
+                int rows = Integer.parseInt(r.getParams().getParam("rows"));
+                double micros = r.getPrimaryResult().getScore();
+                double gflops = ConvBenchmark.flops(rows) / micros / 1e3;
+                System.out.printf(Locale.ROOT, "conv 13x13x32 -> 64, %-14s %2d rows: %10.2f us  %6.1f GFLOP/s  %3.0f%% of peak%n",
+                        name, rows, micros, gflops, 100 * gflops / peak);
                 continue;
             }
             int batch = Integer.parseInt(r.getParams().getParam("batch"));

@@ -54,14 +54,14 @@ final class ImageLowering {
             Window g = c.window();
             if (!vector(g.channels())) return inputGradient(n, c);
             return call("Conv", "inputGradient", g, c.filters(), inputGradient(n, c), input(n, 0), input(n, 1), out(n),
-                    scratch(kernelName + "_filters", false, g.kernelHeight() * g.kernelWidth() * c.filters() * g.channels()),
+                    scratch(kernelName + "_filters", false, g.kernelHeight() * g.kernelWidth() * c.filters() * panels(g.channels())),
                     scratch(kernelName + "_image", true, g.paddedHeight() * g.paddedWidth() * g.channels() + g.channels()));
         }
         if (op instanceof Op.Conv2dWeightGrad c) {
             Window g = c.window();
             if (!vector(c.filters())) return weightGradient(n, c);
             return call("Conv", "weightGradient", g, c.filters(), weightGradient(n, c), input(n, 0), input(n, 1), out(n),
-                    scratch(kernelName + "_sums", false, packedFilters(g, c.filters()) + lanes(c.filters())),
+                    scratch(kernelName + "_sums", false, (windowSize(g) + 1) * lanes(c.filters())),
                     padded(kernelName, g));
         }
         if (op instanceof Op.ChannelSum s) {
@@ -134,8 +134,21 @@ final class ImageLowering {
         return (n + VECTOR_LANES - 1) / VECTOR_LANES * VECTOR_LANES;
     }
 
+    /** Filters per panel of packed filters ({@code Conv.PANEL}). */
+    private static final int FILTER_PANEL = 64;
+
+    /** Floats in filters packed for {@code Conv.forward}: whole panels of 64 filters (for the input gradient, of 64 channels). */
     private static int packedFilters(Window g, int filters) {
-        return g.kernelHeight() * g.kernelWidth() * g.channels() * lanes(filters);
+        return windowSize(g) * panels(filters);
+    }
+
+    /** Floats in whole panels of 64 covering n. */
+    private static int panels(int n) {
+        return (n + FILTER_PANEL - 1) / FILTER_PANEL * FILTER_PANEL;
+    }
+
+    private static int windowSize(Window g) {
+        return g.kernelHeight() * g.kernelWidth() * g.channels();
     }
 
     private String scratch(String name, boolean batched, int size) {

@@ -28,6 +28,10 @@ public final class Conv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
     private static final int TILE = 6;
+    /** Filters per panel of packed filters: four vectors. */
+    public static final int PANEL = 64;
+    /** Window rows at least this long get a kernel call each (see {@link #forward}). */
+    private static final int LONG_RUN = L;
 
     private Conv() {}
 
@@ -41,7 +45,6 @@ public final class Conv {
                                float[] padded, int rows, int h, int w, int c, int kh, int kw, int stride, int padTop,
                                int padLeft, int oh, int ow, int f, int relu) {
         float floor = relu == 1 ? 0f : Float.NEGATIVE_INFINITY;
-        int fp = lanes(f);
         if (prepacked != null) {
             packed = prepacked;
         } else {
@@ -53,6 +56,8 @@ public final class Conv {
         if (padded != null) Images.pad(x, padded, rows, h, w, c, sh, sw, padTop, padLeft);
         int pixels = rows * oh * ow;
         int rowStride = sw * c;
+        int run = kw * c;
+        int k = kh * run;
         for (int q = 0; q < pixels; q += TILE) {
             // the last tile moves back over pixels already done: it writes them again, the same values
             int q0 = Math.max(0, Math.min(q, pixels - TILE));
@@ -65,12 +70,35 @@ public final class Conv {
             int c0 = q0 * f, c1 = at(q0 + 1, pixels) * f, c2 = at(q0 + 2, pixels) * f;
             int c3 = at(q0 + 3, pixels) * f, c4 = at(q0 + 4, pixels) * f, c5 = at(q0 + 5, pixels) * f;
             for (int fo = 0; fo < f; fo += f - fo >= 4 * L ? 4 * L : 2 * L) {
-                if (f - fo >= 4 * L) {
-                    ConvTiles.store4(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
-                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
-                } else {
-                    ConvTiles.store2(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, fo, fp, bias, fo, floor,
-                            out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, f - fo);
+                int b = fo / PANEL * k * PANEL + fo % PANEL;
+                if (run < LONG_RUN) {
+                    // short window rows (one channel): the whole window in one call
+                    if (f - fo >= 4 * L) {
+                        ConvTiles.store4(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, b, bias, fo, floor,
+                                out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
+                    } else {
+                        ConvTiles.store2(src, a0, a1, a2, a3, a4, a5, kh, kw, rowStride, c, packed, b, bias, fo, floor,
+                                out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, f - fo);
+                    }
+                    continue;
+                }
+                // a call per window row: the first starts from the bias, the next from what the
+                // one before stored, the last applies the floor
+                for (int ky = 0, off = 0; ky < kh; ky++, off += rowStride) {
+                    boolean first = ky == 0;
+                    float[] init = first ? bias : out;
+                    int i0 = first ? fo : c0 + fo, i1 = first ? fo : c1 + fo, i2 = first ? fo : c2 + fo;
+                    int i3 = first ? fo : c3 + fo, i4 = first ? fo : c4 + fo, i5 = first ? fo : c5 + fo;
+                    float low = ky == kh - 1 ? floor : Float.NEGATIVE_INFINITY;
+                    if (f - fo >= 4 * L) {
+                        ConvTiles.run4(src, a0 + off, a1 + off, a2 + off, a3 + off, a4 + off, a5 + off, run,
+                                packed, b + ky * run * PANEL, init, i0, i1, i2, i3, i4, i5, low,
+                                out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo);
+                    } else {
+                        ConvTiles.run2(src, a0 + off, a1 + off, a2 + off, a3 + off, a4 + off, a5 + off, run,
+                                packed, b + ky * run * PANEL, init, i0, i1, i2, i3, i4, i5, low,
+                                out, c0 + fo, c1 + fo, c2 + fo, c3 + fo, c4 + fo, c5 + fo, f - fo);
+                    }
                 }
             }
         }
@@ -78,18 +106,22 @@ public final class Conv {
 
     /**
      * dx from dy: each output pixel's gradient times the filters, added into its window.
-     * The channels come in whole vectors ({@link #fits}). {@code packed}: kh*kw*f*c floats;
+     * The channels come in whole vectors ({@link #fits}). {@code packed}: {@link
+     * #packedSize}(c, f, kh, kw) floats (the filters packed in panels of 64 channels);
      * {@code work}: rows of the padded image plus c floats where the tiles past the last
      * pixel write.
      */
     public static void inputGradient(float[] dy, float[] filters, float[] dx, float[] packed, float[] work,
                                      int rows, int h, int w, int c, int kh, int kw, int stride, int padTop, int padLeft,
                                      int oh, int ow, int f) {
+        // in panels of 64 channels: for each (ky, kx, fo) in order, its weight for each of the panel's channels
+        int k = kh * kw * f;
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
                 for (int fo = 0; fo < f; fo++) {
                     for (int ci = 0; ci < c; ci++) {
-                        packed[((ky * kw + kx) * f + fo) * c + ci] = filters[((fo * c + ci) * kh + ky) * kw + kx];
+                        packed[(ci / PANEL * k + (ky * kw + kx) * f + fo) * PANEL + ci % PANEL] =
+                                filters[((fo * c + ci) * kh + ky) * kw + kx];
                     }
                 }
             }
@@ -116,12 +148,12 @@ public final class Conv {
                     int d0 = c0 + off, d1 = place(c1, off, junk), d2 = place(c2, off, junk);
                     int d3 = place(c3, off, junk), d4 = place(c4, off, junk), d5 = place(c5, off, junk);
                     for (int ci = 0; ci < c; ci += c - ci >= 4 * L ? 4 * L : 2 * L) {
-                        int b = (ky * kw + kx) * f * c + ci;
+                        int b = (ci / PANEL * k + (ky * kw + kx) * f) * PANEL + ci % PANEL;
                         if (c - ci >= 4 * L) {
-                            ConvTiles.add4(dy, a0, a1, a2, a3, a4, a5, f, packed, b, c,
+                            ConvTiles.add4(dy, a0, a1, a2, a3, a4, a5, f, packed, b,
                                     work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci);
                         } else {
-                            ConvTiles.add2(dy, a0, a1, a2, a3, a4, a5, f, packed, b, c,
+                            ConvTiles.add2(dy, a0, a1, a2, a3, a4, a5, f, packed, b,
                                     work, d0 + ci, d1 + ci, d2 + ci, d3 + ci, d4 + ci, d5 + ci, c - ci);
                         }
                     }
@@ -200,19 +232,29 @@ public final class Conv {
         }
     }
 
-    /** Filters [f][c][kh][kw] as rows of filters: element (ky, kx, ci) of every filter, then the next, rows padded to whole vectors. */
+    /**
+     * Filters [f][c][kh][kw] in panels of 64 filters, as {@link Gemm} packs a weight matrix:
+     * for each window element (ky, kx, ci) in order, its weight in each of the panel's
+     * filters (zero past f); {@link #packedSize} floats.
+     */
     public static float[] pack(float[] filters, int f, int c, int kh, int kw) {
-        float[] packed = new float[kh * kw * c * lanes(f)];
+        float[] packed = new float[packedSize(f, c, kh, kw)];
         packInto(filters, packed, f, c, kh, kw);
         return packed;
     }
 
+    /** Floats in filters packed by {@link #pack}. */
+    public static int packedSize(int f, int c, int kh, int kw) {
+        return (f + PANEL - 1) / PANEL * PANEL * kh * kw * c;
+    }
+
     private static void packInto(float[] filters, float[] packed, int f, int c, int kh, int kw) {
-        int fp = lanes(f);
+        int k = kh * kw * c;
         for (int fo = 0; fo < f; fo++) {
+            int column = fo / PANEL * k * PANEL + fo % PANEL;
             for (int ci = 0, from = fo * c * kh * kw; ci < c; ci++) {
                 for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++, from++) packed[((ky * kw + kx) * c + ci) * fp + fo] = filters[from];
+                    for (int kx = 0; kx < kw; kx++, from++) packed[column + ((ky * kw + kx) * c + ci) * PANEL] = filters[from];
                 }
             }
         }

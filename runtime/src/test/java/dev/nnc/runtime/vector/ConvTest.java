@@ -68,7 +68,7 @@ class ConvTest {
                     expected[g.output(r, y, xx, fo, g.f)] = s;
                 }
             }
-            float[] packed = new float[g.k * g.k * g.c * Conv.lanes(g.f)];
+            float[] packed = new float[Conv.packedSize(g.f, g.c, g.k, g.k)];
             float[] padded = g.padded() ? new float[g.rows * g.paddedHeight() * g.paddedWidth() * g.c] : null;
             for (int relu = 0; relu < 2; relu++) {
                 float[] prepacked = relu == 1 ? Conv.pack(filters, g.f, g.c, g.k, g.k) : null;
@@ -113,7 +113,7 @@ class ConvTest {
             Conv.channelSum(dy, actualDb, g.rows, g.oh * g.ow, g.f);
             assertClose(db, actualDb, db.length, "bias gradient " + g);
             if (!Conv.fits(g.c)) continue;
-            float[] packed = new float[g.k * g.k * g.f * g.c];
+            float[] packed = new float[Conv.packedSize(g.c, g.f, g.k, g.k)];
             float[] work = new float[g.rows * g.paddedHeight() * g.paddedWidth() * g.c + g.c];
             float[] actualDx = new float[x.length];
             Conv.inputGradient(dy, filters, actualDx, packed, work, g.rows, g.h, g.w, g.c, g.k, g.k, g.stride, g.padTop,
