@@ -55,10 +55,28 @@ public final class Conv {
         float[] src = padded == null ? x : padded;
         if (padded != null) Images.pad(x, padded, rows, h, w, c, sh, sw, padTop, padLeft);
         int pixels = rows * oh * ow;
+        if (rows == 1 && pixels >= 4 * TILE && (long) pixels * kh * kw * c * f >= Helper.SPLIT_MACS && Helper.tryClaim()) {
+            // one image: the second half of the tiles on the helper's core
+            int mid = (pixels + TILE - 1) / TILE / 2 * TILE;
+            FORWARD_HALF.set(src, packed, bias, out, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            Helper.post(FORWARD_HALF);
+            tiles(src, packed, bias, out, 0, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            Helper.join();
+        } else {
+            tiles(src, packed, bias, out, 0, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+        }
+    }
+
+    /**
+     * The output pixels from {@code from} to {@code to} (a multiple of six apart, or to the
+     * last of all {@code pixels}) of every filter.
+     */
+    private static void tiles(float[] src, float[] packed, float[] bias, float[] out, int from, int to, int pixels,
+                              int sh, int sw, int c, int kh, int kw, int stride, int oh, int ow, int f, float floor) {
         int rowStride = sw * c;
         int run = kw * c;
         int k = kh * run;
-        for (int q = 0; q < pixels; q += TILE) {
+        for (int q = from; q < to; q += TILE) {
             // the last tile moves back over pixels already done: it writes them again, the same values
             int q0 = Math.max(0, Math.min(q, pixels - TILE));
             int a0 = Images.window(q0, sh, sw, c, stride, oh, ow);
@@ -103,6 +121,29 @@ public final class Conv {
             }
         }
     }
+
+    /** The helper's half of one image's {@link #forward}: the arguments of {@link #tiles}. */
+    private static final class ForwardHalf implements Runnable {
+        private float[] src, packed, bias, out;
+        private int from, pixels, sh, sw, c, kh, kw, stride, oh, ow, f;
+        private float floor;
+
+        void set(float[] src, float[] packed, float[] bias, float[] out, int from, int pixels, int sh, int sw, int c,
+                 int kh, int kw, int stride, int oh, int ow, int f, float floor) {
+            this.src = src; this.packed = packed; this.bias = bias; this.out = out;
+            this.from = from; this.pixels = pixels; this.sh = sh; this.sw = sw; this.c = c; this.kh = kh; this.kw = kw;
+            this.stride = stride; this.oh = oh; this.ow = ow; this.f = f; this.floor = floor;
+        }
+
+        @Override
+        public void run() {
+            tiles(src, packed, bias, out, from, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            src = packed = bias = out = null; // the model's buffers are not the helper's to keep
+        }
+    }
+
+    /** Written only by the thread that claimed the {@link Helper}. */
+    private static final ForwardHalf FORWARD_HALF = new ForwardHalf();
 
     /**
      * dx from dy: each output pixel's gradient times the filters, added into its window.

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The convolution and pooling kernels against plain double-precision loops written as
@@ -160,6 +161,33 @@ class ConvTest {
             java.util.Arrays.fill(dx, 7f); // the gradient overwrites whatever was there
             Pool.avgPoolGradient(dy, dx, rows, h, w, c, size, size, stride, 0, 0, oh, ow, c);
             assertClose(dxMean, dx, dx.length, "mean pool gradient " + java.util.Arrays.toString(p));
+        }
+    }
+
+    @Test
+    void oneImageSplitOverTwoCoresGivesTheBitsOfABatch() {
+        // one image's convolution and 2 x 2 max pool run half on the Helper's thread (when the
+        // machine has two cores); the same image in a batch of three is computed by one thread
+        assumeTrue(Helper.ENABLED, "one core: nothing is split");
+        int h = 13, w = 13, c = 32, k = 3, f = 64, oh = 11, ow = 11;
+        float[] batch = random(3 * h * w * c);
+        float[] filters = random(f * c * k * k);
+        float[] bias = random(f);
+        float[] packed = Conv.pack(filters, f, c, k, k);
+        float[] all = new float[3 * oh * ow * f];
+        Conv.forward(batch, filters, bias, all, packed, null, null, 3, h, w, c, k, k, 1, 0, 0, oh, ow, f, 1);
+        float[] pooledAll = new float[3 * 5 * 5 * f];
+        Pool.maxPool(all, pooledAll, 3, oh, ow, f, 2, 2, 2, 0, 0, 5, 5, f);
+        for (int row = 0; row < 3; row++) {
+            float[] one = java.util.Arrays.copyOfRange(batch, row * h * w * c, (row + 1) * h * w * c);
+            for (int repeat = 0; repeat < 50; repeat++) { // the helper's hand-offs, many times over
+                float[] out = new float[oh * ow * f];
+                Conv.forward(one, filters, bias, out, packed, null, null, 1, h, w, c, k, k, 1, 0, 0, oh, ow, f, 1);
+                assertArrayEquals(java.util.Arrays.copyOfRange(all, row * out.length, (row + 1) * out.length), out);
+                float[] pooled = new float[5 * 5 * f];
+                Pool.maxPool(out, pooled, 1, oh, ow, f, 2, 2, 2, 0, 0, 5, 5, f);
+                assertArrayEquals(java.util.Arrays.copyOfRange(pooledAll, row * pooled.length, (row + 1) * pooled.length), pooled);
+            }
         }
     }
 }
