@@ -10,6 +10,7 @@ import dev.nnc.compiler.emit.VectorKernelEmitter;
 import dev.nnc.compiler.ir.Graph;
 import dev.nnc.compiler.ir.Lowering;
 import dev.nnc.compiler.ir.Op;
+import dev.nnc.compiler.ir.PoolCoverageRewrite;
 import dev.nnc.compiler.ir.StableLossRewrite;
 import dev.nnc.compiler.source.SourceFile;
 import dev.nnc.compiler.onnx.OnnxTranslation;
@@ -59,9 +60,13 @@ public final class Compiler {
         // The double-precision class exists to check gradients, which needs a deterministic forward pass
         // (no dropout) whose evaluation is the function differentiated (batch norm by the batch's statistics).
         Graph forward = doublePrecision ? Lowering.deterministicTraining(model) : Lowering.training(model);
-        Graph inference = StableLossRewrite.rewrite(doublePrecision ? forward : Lowering.inference(model));
-        Graph training = PoolGradientRewrite.rewrite(Differentiator.differentiate(StableLossRewrite.rewrite(forward)));
-        ModelSpec spec = spec(model, inference);
+        // the model as written: its spec (whose architecture digest weights files carry) and its ONNX export
+        Graph written = StableLossRewrite.rewrite(doublePrecision ? forward : Lowering.inference(model));
+        // what the generated code computes
+        Graph inference = PoolCoverageRewrite.rewrite(written);
+        Graph training = PoolGradientRewrite.rewrite(Differentiator.differentiate(
+                StableLossRewrite.rewrite(PoolCoverageRewrite.rewrite(forward))));
+        ModelSpec spec = spec(model, written);
         String typedName = packageName + "." + model.name();
         String className = typedName + (doublePrecision ? "$NetworkDouble" : "$Network");
         String internalName = className.replace('.', '/');
@@ -82,7 +87,7 @@ public final class Compiler {
         OnnxGraph onnx = null;
         String onnxProblem = doublePrecision ? "the gradient check's class predicts with the batch's statistics" : null;
         try {
-            if (!doublePrecision) onnx = OnnxTranslation.translate(model, inference);
+            if (!doublePrecision) onnx = OnnxTranslation.translate(model, written);
         } catch (OnnxTranslation.Untranslatable e) {
             onnxProblem = e.getMessage();
         }
