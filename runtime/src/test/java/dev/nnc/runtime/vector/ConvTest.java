@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The convolution and pooling kernels against plain double-precision loops written as
  * the textbook has them, over geometries that take every path: both tile widths (16 to
- * 80 filters), strides 1 and 2, valid and same padding, the tiles past the last pixel.
+ * 80 filters), strides 1 and 2, valid and same padding, the tiles past the last pixel,
+ * the Fashion-MNIST CNN's second convolution, and 96 channels (a block of 64 and one of 32).
  */
 class ConvTest {
     private static final Random RANDOM = new Random(3);
@@ -18,7 +19,8 @@ class ConvTest {
     /** rows, h, w, c, k, stride, same, f. */
     private static final int[][] GEOMETRIES = {
             {3, 7, 6, 16, 3, 1, 0, 16}, {2, 8, 8, 32, 3, 2, 1, 32}, {1, 5, 5, 16, 2, 1, 1, 64},
-            {3, 6, 7, 48, 3, 1, 1, 80}, {2, 9, 9, 1, 3, 1, 0, 32}, {1, 4, 4, 16, 1, 1, 0, 16}};
+            {3, 6, 7, 48, 3, 1, 1, 80}, {2, 9, 9, 1, 3, 1, 0, 32}, {1, 4, 4, 16, 1, 1, 0, 16}, {2, 13, 13, 32, 3, 1, 0, 64},
+            {1, 9, 8, 96, 3, 1, 0, 16}};
 
     private record Geometry(int rows, int h, int w, int c, int k, int stride, int padTop, int padLeft, int oh, int ow, int f) {
         static Geometry of(int[] g) {
