@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * tiles: no im2col buffer, the windows are read in place. Images are rows of [height,
  * width, channels] (channels last), filters [filters, channels, kh, kw] as PyTorch
  * stores them, repacked (a few thousand floats: at each training call, once for
- * prediction, by {@link #pack}) so that each filter element's row of filters is
- * contiguous; a zero-padded copy of the images serves when a window reaches past their
- * edge.
+ * prediction, by {@link #pack}) in panels of 64 filters, as {@link Gemm} packs weights,
+ * so that each filter element's row of a panel is contiguous and the kernels' loops step
+ * by a constant (C2 counts such a loop and keeps its accumulators in registers); a
+ * zero-padded copy of the images serves when a window reaches past their edge.
  *
  * <p>The micro-kernels ({@link ConvTiles}) are the one of {@link Gemm}: six rows (output
  * pixels, or for the filter gradient six filter elements) times four vectors of 16
@@ -38,8 +39,9 @@ public final class Conv {
     /**
      * out = x * filters + bias, or relu of that when {@code relu} is 1. The filters as
      * {@link #pack} packs them: {@code prepacked} when prediction packed them once, else
-     * packed now into {@code packed} (kh*kw*c*lanes(f) floats); {@code padded} is null
-     * unless the window leaves the image.
+     * packed now into {@code packed} ({@link #packedSize} floats); {@code padded} is null
+     * unless the window leaves the image. One image of {@link Helper#SPLIT_MACS} or more
+     * multiply-adds gives half its tiles to the {@link Helper}'s core.
      */
     public static void forward(float[] x, float[] filters, float[] bias, float[] out, float[] prepacked, float[] packed,
                                float[] padded, int rows, int h, int w, int c, int kh, int kw, int stride, int padTop,
