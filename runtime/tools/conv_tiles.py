@@ -89,6 +89,15 @@ def store_kernel(nv):
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0; // one vector: read the first twice rather than past the rows\n" if two else "")
     return doc + "\n" + head + pre + decl(nv) + window_loop(nv, "second" if two else None) + store(nv, two) + "    }\n"
 
+def accumulators_from(nv, two, array, offset):
+    """The accumulators s_iv declared with what is in array at offset_i (the second vector at + second when two)."""
+    start = []
+    for v in range(nv):
+        for i in R:
+            at = f"{offset}{i}{cols(v)}" if not (two and v == 1) else f"{offset}{i} + second"
+            start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, {array}, {at});")
+    return start
+
 def run_kernel(nv):
     two = nv == 2
     name = "run2" if two else "run4"
@@ -104,11 +113,7 @@ def run_kernel(nv):
               f"                     float[] c, {ROWS_C}" + (", int remaining" if two else ""))
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0;\n" if two else "")
-    start = []
-    for v in range(nv):
-        for i in R:
-            at = f"i{i}{cols(v)}" if not (two and v == 1) else f"i{i} + second"
-            start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, init, {at});")
+    start = accumulators_from(nv, two, "init", "i")
     loop = ("        for (int p = bStart, end = bStart + run * PANEL, e = 0; p < end; p += PANEL, e++) {\n"
             + loads(nv, "b", "p", "second" if two else None) + fmas(nv, lambda i: f"a{i} + e") + "        }\n"
             + "        FloatVector low = FloatVector.broadcast(S, floor);\n")
@@ -170,11 +175,7 @@ def sums_kernel(nv):
         }}
 '''
     stores = by_vector(nv, two, lambda i, v: f"s{i}{v}.intoArray(out, c{i}{cols(v)});")
-    start = []
-    for v in range(nv):
-        for i in R:
-            at = f"c{i}{cols(v)}" if not (two and v == 1) else f"c{i} + second"
-            start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, out, {at});")
+    start = accumulators_from(nv, two, "out", "c")
     return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + stores + "    }\n"
 
 header = '''// Written by runtime/tools/conv_tiles.py: edit that script, not this file.
