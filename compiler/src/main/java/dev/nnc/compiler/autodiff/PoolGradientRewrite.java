@@ -6,7 +6,6 @@ import dev.nnc.compiler.ir.Node;
 import dev.nnc.compiler.ir.Op;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,10 +44,7 @@ public final class PoolGradientRewrite {
             }
             copies.put(n, poolGrad == null ? out.copy(n, copies) : moved(poolGrad, derivative, out, copies));
         }
-        Map<Node, Node> gradients = new LinkedHashMap<>();
-        graph.gradients().forEach((parameter, gradient) -> gradients.put(copies.get(parameter), copies.get(gradient)));
-        return GraphVerifier.verify(out.build(copies.get(graph.output()),
-                graph.loss() == null ? null : copies.get(graph.loss()), gradients));
+        return GraphVerifier.verify(out.rebuilt(graph, copies));
     }
 
     /** maxpool'(x, y, dy) and f'(x) of the same x. */

@@ -67,6 +67,17 @@ public record Graph(List<Node> nodes, Node output, Node loss, Map<Node, Node> gr
             return add(node.op(), node.inputs().stream().map(copies::get).toArray(Node[]::new));
         }
 
+        /**
+         * The graph of a rewrite: {@code original}'s output, loss and gradients, each taken
+         * to its copy in this builder.
+         */
+        public Graph rebuilt(Graph original, Map<Node, Node> copies) {
+            Map<Node, Node> gradients = new LinkedHashMap<>();
+            original.gradients().forEach((key, value) -> gradients.put(copies.get(key), copies.get(value)));
+            return build(copies.get(original.output()), original.loss() == null ? null : copies.get(original.loss()),
+                    gradients);
+        }
+
         public Graph build(Node output, Node loss, Map<Node, Node> gradients) {
             return new Graph(List.copyOf(nodes), output, loss, Collections.unmodifiableMap(new LinkedHashMap<>(gradients)));
         }

@@ -2,7 +2,6 @@ package dev.nnc.compiler.ir;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,10 +39,7 @@ public final class PoolCoverageRewrite {
             }
             copies.put(n, out.add(op, inputs));
         }
-        Map<Node, Node> gradients = new LinkedHashMap<>();
-        graph.gradients().forEach((parameter, gradient) -> gradients.put(copies.get(parameter), copies.get(gradient)));
-        return GraphVerifier.verify(out.build(copies.get(graph.output()),
-                graph.loss() == null ? null : copies.get(graph.loss()), gradients));
+        return GraphVerifier.verify(out.rebuilt(graph, copies));
     }
 
     /** The convolutions to crop, with their new windows. */

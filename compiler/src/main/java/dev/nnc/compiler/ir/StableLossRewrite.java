@@ -1,7 +1,6 @@
 package dev.nnc.compiler.ir;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,9 +19,7 @@ public final class StableLossRewrite {
         for (Node n : graph.nodes()) {
             copies.put(n, n == graph.loss() ? stable(n, out, copies) : out.copy(n, copies));
         }
-        Map<Node, Node> changes = new LinkedHashMap<>();
-        graph.gradients().forEach((statistic, change) -> changes.put(copies.get(statistic), copies.get(change)));
-        return GraphVerifier.verify(out.build(copies.get(graph.output()), copies.get(graph.loss()), changes));
+        return GraphVerifier.verify(out.rebuilt(graph, copies));
     }
 
     private static Node stable(Node loss, Graph.Builder out, Map<Node, Node> copies) {
