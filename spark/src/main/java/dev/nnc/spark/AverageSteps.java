@@ -197,12 +197,8 @@ final class AverageSteps implements StepEngine {
     }
 
     @Override
-    public long[] augmentationState() {
-        return augmentation.state();
-    }
-
-    @Override
-    public void restoreAugmentation(long[] state) {
+    public Rng augmentation() {
+        return augmentation;
     }
 
     @Override

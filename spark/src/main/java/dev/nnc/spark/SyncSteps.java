@@ -224,13 +224,8 @@ final class SyncSteps implements StepEngine {
     }
 
     @Override
-    public long[] augmentationState() {
-        return augmentation.state();
-    }
-
-    @Override
-    public void restoreAugmentation(long[] state) {
-        augmentation.restore(state);
+    public Rng augmentation() {
+        return augmentation;
     }
 
     @Override

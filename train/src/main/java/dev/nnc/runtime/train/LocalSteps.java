@@ -58,13 +58,8 @@ final class LocalSteps implements StepEngine {
     }
 
     @Override
-    public long[] augmentationState() {
-        return augmentation.state();
-    }
-
-    @Override
-    public void restoreAugmentation(long[] state) {
-        augmentation.restore(state);
+    public Rng augmentation() {
+        return augmentation;
     }
 
     @Override

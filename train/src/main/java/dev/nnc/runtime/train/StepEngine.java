@@ -1,5 +1,7 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.Rng;
+
 /**
  * Where the training loop's steps run: on this machine's threads ({@link LocalSteps}),
  * or on a cluster's tasks. Either way a step is the same arithmetic: the batch cut into
@@ -22,10 +24,8 @@ public interface StepEngine extends AutoCloseable {
 
     void restoreDropoutStates(long[][] states);
 
-    /** The state of the augmentation's generator. */
-    long[] augmentationState();
-
-    void restoreAugmentation(long[] state);
+    /** The augmentation's generator, whose state a checkpoint saves and a resumed run restores. */
+    Rng augmentation();
 
     @Override
     void close();

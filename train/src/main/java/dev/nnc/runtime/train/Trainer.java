@@ -185,7 +185,7 @@ public final class Trainer {
 
         TrainingState state(long nanosInEpoch) {
             return new TrainingState(train.epochs(), epoch, row, lossSum, tally.value(), secondsBefore + nanosInEpoch / 1e9,
-                    order.clone(), shuffler.state(), steps.augmentationState(), steps.dropoutStates(), List.copyOf(history),
+                    order.clone(), shuffler.state(), steps.augmentation().state(), steps.dropoutStates(), List.copyOf(history),
                     early == null ? null : early.snapshot(), stopReason);
         }
 
@@ -198,7 +198,7 @@ public final class Trainer {
             secondsBefore = s.seconds();
             order = s.order().clone();
             shuffler.restore(s.shuffler());
-            steps.restoreAugmentation(s.augmenter());
+            steps.augmentation().restore(s.augmenter());
             steps.restoreDropoutStates(s.dropout());
             history.addAll(s.history());
             if (early != null && s.best() != null) early.restore(s.best());
