@@ -98,6 +98,11 @@ def accumulators_from(nv, two, array, offset):
             start.append(f"        FloatVector s{i}{v} = FloatVector.fromArray(S, {array}, {at});")
     return start
 
+def panel_loop(nv, two, count):
+    """Six rows of a (count consecutive floats from each a_i) times count rows of a panel, PANEL apart from bStart."""
+    return (f"        for (int p = bStart, end = bStart + {count} * PANEL, e = 0; p < end; p += PANEL, e++) {{\n"
+            + loads(nv, "b", "p", "second" if two else None) + fmas(nv, lambda i: f"a{i} + e") + "        }\n")
+
 def run_kernel(nv):
     two = nv == 2
     name = "run2" if two else "run4"
@@ -114,9 +119,7 @@ def run_kernel(nv):
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0;\n" if two else "")
     start = accumulators_from(nv, two, "init", "i")
-    loop = ("        for (int p = bStart, end = bStart + run * PANEL, e = 0; p < end; p += PANEL, e++) {\n"
-            + loads(nv, "b", "p", "second" if two else None) + fmas(nv, lambda i: f"a{i} + e") + "        }\n"
-            + "        FloatVector low = FloatVector.broadcast(S, floor);\n")
+    loop = panel_loop(nv, two, "run") + "        FloatVector low = FloatVector.broadcast(S, floor);\n"
     stores = by_vector(nv, two, lambda i, v: f"s{i}{v}.max(low).intoArray(c, c{i}{cols(v)});")
     return doc + "\n" + head + pre + "\n".join(start) + "\n" + loop + stores + "    }\n"
 
@@ -132,10 +135,7 @@ def add_kernel(nv):
               f"                     float[] c, {ROWS_C}" + (", int remaining" if two else ""))
     head = f"    static void {name}({params}) {{\n"
     pre = ("        boolean two = remaining > L;\n        int second = two ? L : 0;\n" if two else "")
-    loop = f'''        for (int p = bStart, end = bStart + k * PANEL, e = 0; p < end; p += PANEL, e++) {{
-{loads(nv, "b", "p", "second" if two else None)}{fmas(nv, lambda i: f"a{i} + e")}        }}
-'''
-    return doc + "\n" + head + pre + decl(nv) + loop + add(nv, two) + "    }\n"
+    return doc + "\n" + head + pre + decl(nv) + panel_loop(nv, two, "k") + add(nv, two) + "    }\n"
 
 def sums_kernel(nv):
     two = nv == 2
