@@ -54,18 +54,21 @@ public final class Predictor {
     private final Preprocessor preprocessor;
     private final ThreadLocal<Buffers> buffers;
     private final int partRows;
+    /** The spec's input and output widths, kept: the spec computes them from its shapes on each call, and a batch asks per row. */
+    private final int inputWidth;
+    private final int outputWidth;
 
     /** One thread's networks (sharing the parameters) and input rows. */
     private final class Buffers {
         final Network one = weights.replica(1);
-        final float[] row = new float[spec.inputWidth()];
+        final float[] row = new float[inputWidth];
         Network part;
         float[] rows;
 
         Network part() {
             if (part == null) {
                 part = weights.replica(partRows);
-                rows = new float[partRows * spec.inputWidth()];
+                rows = new float[partRows * inputWidth];
             }
             return part;
         }
@@ -73,6 +76,8 @@ public final class Predictor {
 
     private Predictor(ModelClass model, Safetensors.Contents contents, String origin) {
         this.spec = model.spec();
+        this.inputWidth = spec.inputWidth();
+        this.outputWidth = spec.outputWidth();
         this.weights = model.create(1);
         try {
             this.preprocessor = WeightsFile.load(contents, origin, spec, weights);
@@ -193,11 +198,9 @@ public final class Predictor {
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {
         Buffers b = buffers.get();
         Network network = b.part();
-        int w = spec.inputWidth();
-        for (int r = from; r < to; r++) prepare(rows[r], b.rows, (r - from) * w, r);
+        for (int r = from; r < to; r++) prepare(rows[r], b.rows, (r - from) * inputWidth, r);
         float[] out = network.predict(b.rows, to - from);
-        int outputs = spec.outputWidth();
-        for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputs, r);
+        for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputWidth, r);
     }
 
     /** Receives one row's outputs: {@code outputs[offset .. offset + width)} belong to row {@code row}. */
@@ -207,8 +210,8 @@ public final class Predictor {
 
     private void checkWidth(float[] input, int row) {
         if (input == null) throw new IllegalArgumentException(where(row) + " is null");
-        if (input.length != spec.inputWidth()) {
-            throw new IllegalArgumentException(where(row) + ": expected " + spec.inputWidth() + " values for "
+        if (input.length != inputWidth) {
+            throw new IllegalArgumentException(where(row) + ": expected " + inputWidth + " values for "
                     + spec.inputName() + " " + spec.inputShape() + ", got " + input.length);
         }
     }
