@@ -20,7 +20,7 @@ class GemmTest {
         Random random = new Random(1);
         for (int n : new int[]{1, 10, 16, 17, 64, 100, 128, 256}) {
             for (int k : new int[]{1, 3, 16, 784}) {
-                for (int rows : new int[]{1, 5, 6, 13}) {
+                for (int rows : new int[]{1, 2, 4, 5, 6, 9, 10, 13, 64}) {
                     float[] a = random(rows * k, random);
                     float[] w = random(n * k, random);
                     float[] c = new float[rows * n];
@@ -42,7 +42,7 @@ class GemmTest {
         Random random = new Random(2);
         int k = 200;
         for (int n : new int[]{10, 64, 100}) {
-            int rows = 17;
+            int rows = 17; // two tiles of six rows, one of four, the last row alone
             float[] a = random(rows * k, random);
             float[] packed = Gemm.pack(random(n * k, random), n, k);
             float[] batch = new float[rows * n];
