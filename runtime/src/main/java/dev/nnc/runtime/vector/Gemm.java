@@ -77,16 +77,49 @@ public final class Gemm {
         for (; row + 2 <= rows; row += 2) {
             for (int p = 0; p < panels; p++) tile2x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
         }
-        // the last row (the only one when predicting one sample): two or four panels at a
-        // time, so that eight or sixteen chains of FMAs are in flight rather than four
-        for (; row < rows; row++) {
-            int p = 0;
-            for (; p + 4 <= panels; p += 4) tile1x16(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
-            for (; p + 2 <= panels; p += 2) tile1x8(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
-            if (p < panels) tile1x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+        if (row < rows && rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
+            // one sample: the upper half of the panels on the helper's core
+            int mid = panels / 2;
+            ROW_HALF.set(a, packed, c, k, n, mid, panels);
+            Helper.post(ROW_HALF);
+            panelsOfRow(a, 0, packed, c, k, n, 0, mid);
+            Helper.join();
+        } else {
+            for (; row < rows; row++) panelsOfRow(a, row, packed, c, k, n, 0, panels);
         }
         if (panels * PANEL < n) narrowPanel(a, packed, c, rows, k, n, panels * k * PANEL, panels * PANEL);
     }
+
+    /**
+     * One row's columns of the panels from {@code from} to {@code to}: two or four panels at
+     * a time, so that eight or sixteen chains of FMAs are in flight rather than four.
+     */
+    private static void panelsOfRow(float[] a, int row, float[] packed, float[] c, int k, int n, int from, int to) {
+        int p = from;
+        for (; p + 4 <= to; p += 4) tile1x16(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+        for (; p + 2 <= to; p += 2) tile1x8(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+        if (p < to) tile1x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+    }
+
+    /** The helper's half of one row: the arguments of {@link #panelsOfRow}. */
+    private static final class RowHalf implements Runnable {
+        private float[] a, packed, c;
+        private int k, n, from, to;
+
+        void set(float[] a, float[] packed, float[] c, int k, int n, int from, int to) {
+            this.a = a; this.packed = packed; this.c = c;
+            this.k = k; this.n = n; this.from = from; this.to = to;
+        }
+
+        @Override
+        public void run() {
+            panelsOfRow(a, 0, packed, c, k, n, from, to);
+            a = packed = c = null; // the model's buffers are not the helper's to keep
+        }
+    }
+
+    /** Written only by the thread that claimed the {@link Helper}. */
+    private static final RowHalf ROW_HALF = new RowHalf();
 
     /** The last panel, narrower than 64 columns: one vector at a time, the last one masked. */
     private static void narrowPanel(float[] a, float[] packed, float[] c, int rows, int k, int n, int bStart, int column) {

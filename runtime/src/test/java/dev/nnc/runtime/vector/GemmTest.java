@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The packed product against a double-precision reference, and a row's result alone and in any batch. */
 class GemmTest {
@@ -51,6 +52,31 @@ class GemmTest {
                 float[] one = new float[n];
                 Gemm.multiply(java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), packed, one, 1, k, n);
                 assertArrayEquals(one, java.util.Arrays.copyOfRange(batch, i * n, (i + 1) * n), "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void oneRowSplitOverTwoCoresGivesTheBitsOfABatch() {
+        // one row of a product of SPLIT_MACS or more has its upper panels computed on the
+        // Helper's thread (when the machine has two cores); in a batch, one thread computes it
+        assumeTrue(Helper.ENABLED, "one core: nothing is split");
+        Random random = new Random(3);
+        int k = 784;
+        for (int n : new int[]{128, 256, 330}) { // two panels, four, five and a narrow one
+            assertTrue((long) k * n >= Helper.SPLIT_MACS);
+            int rows = 7;
+            float[] a = random(rows * k, random);
+            float[] packed = Gemm.pack(random(n * k, random), n, k);
+            float[] batch = new float[rows * n];
+            Gemm.multiply(a, packed, batch, rows, k, n);
+            for (int i = 0; i < rows; i++) {
+                float[] row = java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k);
+                for (int repeat = 0; repeat < 20; repeat++) { // the helper's hand-offs, many times over
+                    float[] one = new float[n];
+                    Gemm.multiply(row, packed, one, 1, k, n);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(batch, i * n, (i + 1) * n), one, "n " + n + " row " + i);
+                }
             }
         }
     }
