@@ -3,13 +3,6 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.UpdateSlices;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-
 /**
  * Runs training steps on any number of threads with results that do not depend on
  * the number: a batch is always cut into parts of {@link #PART_ROWS} rows, each part's
@@ -29,8 +22,7 @@ public final class StepRunner implements AutoCloseable {
     private final float[][] partX;
     private final float[][] partY;
     private final double[] partLoss;
-    private final ExecutorService pool;
-    private final List<Future<?>> pending = new ArrayList<>();
+    private final SpinningCrew crew;
     // Made once, so that a step allocates nothing: the arrays of gradient arrays, and one task per part.
     private final float[][] totalGradients;
     private final float[][][] partGradients;
@@ -43,7 +35,6 @@ public final class StepRunner implements AutoCloseable {
     private final Runnable drain = () -> {
         for (int i; (i = next.getAndIncrement()) < runCount; ) runWork[i].run();
     };
-    private final int helpers;
     private float[] stepX;
     private float[] stepY;
     private int stepRows;
@@ -74,17 +65,11 @@ public final class StepRunner implements AutoCloseable {
             int s = slice;
             sliceTasks[slice] = () -> sumAndUpdate(s);
         }
-        int workers = replicas.length == 0 ? 1 : Math.min(threads, Math.max(replicas.length, UpdateSlices.COUNT));
-        this.helpers = workers - 1;
-        this.pool = helpers > 0 ? Executors.newFixedThreadPool(helpers, daemon()) : null;
-    }
-
-    private static ThreadFactory daemon() {
-        return r -> {
-            Thread t = new Thread(r, "nnc-train");
-            t.setDaemon(true);
-            return t;
-        };
+        // no more threads than cores: the crew's helpers spin, and a spinning thread without a
+        // core of its own would take one from a thread with work
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = replicas.length == 0 ? 1 : Math.min(Math.min(threads, cores), Math.max(replicas.length, UpdateSlices.COUNT));
+        this.crew = workers > 1 ? new SpinningCrew(workers - 1) : null;
     }
 
     /** How many networks draw dropout masks: the network and its replicas. */
@@ -163,43 +148,23 @@ public final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * Runs the first {@code count} tasks: this thread and the pool's helpers take the
-     * next task until none is left, so a step wakes as few threads as it can (a wake-up
-     * costs tens of microseconds here) and this thread never only waits.
+     * Runs the first {@code count} tasks: this thread and the crew's helpers take the
+     * next task until none is left, so this thread never only waits.
      */
     private void runAll(Runnable[] work, int count) {
-        if (pool == null) {
+        if (crew == null) {
             for (int i = 0; i < count; i++) work[i].run();
             return;
         }
         runWork = work;
         runCount = count;
         next.set(0);
-        for (int h = 0; h < Math.min(helpers, count - 1); h++) pending.add(pool.submit(drain));
-        try {
-            drain.run();
-        } finally {
-            awaitAll();
-        }
-    }
-
-    private void awaitAll() {
-        try {
-            for (Future<?> f : pending) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pending.clear();
-        }
+        crew.runEverywhere(drain);
     }
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        if (crew != null) crew.close();
     }
 
     /** Receives the predictions of rows [offset, offset + rows) of the batch. */

@@ -1,0 +1,56 @@
+package dev.nnc.runtime.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The helper threads of training: every hand-off runs everywhere and returns when all are done. */
+class SpinningCrewTest {
+
+    @Test
+    void everyHandOffRunsOnEveryThreadAndWaitsForAll() {
+        try (SpinningCrew crew = new SpinningCrew(2)) {
+            for (int round = 0; round < 2_000; round++) {
+                Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                AtomicInteger done = new AtomicInteger();
+                crew.runEverywhere(() -> {
+                    ran.add(Thread.currentThread());
+                    done.incrementAndGet();
+                });
+                assertEquals(3, done.get(), "round " + round);
+                assertEquals(3, ran.size(), "round " + round);
+                assertTrue(ran.contains(Thread.currentThread()));
+            }
+        }
+    }
+
+    @Test
+    void helpersThatParkedWakeForTheNextHandOff() throws InterruptedException {
+        try (SpinningCrew crew = new SpinningCrew(1)) {
+            for (int round = 0; round < 20; round++) {
+                Thread.sleep(2); // longer than the helpers spin: they park
+                AtomicInteger done = new AtomicInteger();
+                crew.runEverywhere(done::incrementAndGet);
+                assertEquals(2, done.get(), "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void aHelpersExceptionReachesTheCaller() {
+        try (SpinningCrew crew = new SpinningCrew(1)) {
+            Thread caller = Thread.currentThread();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> crew.runEverywhere(() -> {
+                if (Thread.currentThread() != caller) throw new IllegalArgumentException("from the helper");
+            }));
+            assertEquals("from the helper", e.getMessage());
+            AtomicInteger done = new AtomicInteger();
+            crew.runEverywhere(done::incrementAndGet); // and the crew still works
+            assertEquals(2, done.get());
+        }
+    }
+}
