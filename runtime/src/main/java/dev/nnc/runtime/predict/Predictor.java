@@ -165,6 +165,7 @@ public final class Predictor {
      * kernel's tiles of six, four and two rows leave no row to its one-row kernels.
      */
     static int balancedPartRows(int rows, int partRows, int threads) {
+        if (rows == 0) return partRows; // no part at all
         long rounds = (rows + (long) threads * partRows - 1) / ((long) threads * partRows);
         long parts = rounds * threads;
         int size = (int) ((rows + parts - 1) / parts);

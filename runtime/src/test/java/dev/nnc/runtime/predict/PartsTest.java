@@ -15,6 +15,8 @@ class PartsTest {
         assertEquals(120, Predictor.balancedPartRows(240, 120, 2));
         // 250 rows: four parts of 64 (the last of 58), two for each thread
         assertEquals(64, Predictor.balancedPartRows(250, 120, 2));
+        // an empty batch has no part
+        assertEquals(0, (0 + Predictor.balancedPartRows(0, 120, 2) - 1) / Predictor.balancedPartRows(0, 120, 2));
     }
 
     @Test
