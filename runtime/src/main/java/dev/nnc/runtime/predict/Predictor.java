@@ -184,10 +184,10 @@ public final class Predictor {
      * Predicts every row, handing each row's outputs to {@code sink} as
      * {@code (outputs, offset, row)}. The rows are cut into parts ({@link #balancedPartRows}); the
      * calling thread and up to one pool thread per other core take parts until none is
-     * left. A row's outputs do not depend on the part it falls in, nor on the thread.
+     * left. A row's outputs do not depend on the part it falls in, nor on the thread. Of
+     * bad rows (null, of the wrong width, with a NaN or an infinity), the first is reported.
      */
     void predict(float[][] rows, RowSink sink) {
-        for (int r = 0; r < rows.length; r++) checkWidth(rows[r], r);
         int size = balancedPartRows(rows.length, partRows, THREADS);
         int parts = (rows.length + size - 1) / size;
         AtomicInteger next = new AtomicInteger();
@@ -213,7 +213,12 @@ public final class Predictor {
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {
         Buffers b = buffers.get();
         Network network = b.part();
-        for (int r = from; r < to; r++) prepare(rows[r], b.rows, (r - from) * inputWidth, r);
+        // each row checked as its part prepares it, on the part's thread, which then reads it
+        // from its cache (checked up front, on the caller's thread, the rows were read twice)
+        for (int r = from; r < to; r++) {
+            checkWidth(rows[r], r);
+            prepare(rows[r], b.rows, (r - from) * inputWidth, r);
+        }
         float[] out = network.predict(b.rows, to - from);
         for (int r = from; r < to; r++) sink.accept(out, (r - from) * outputWidth, r);
     }
