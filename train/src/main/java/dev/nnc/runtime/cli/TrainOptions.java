@@ -17,7 +17,7 @@ public final class TrainOptions {
     public Integer epochs;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads to train with (default: every core; the weights are the same for any number)")
+            description = "threads to train with, at most one per core (default: every core; the weights are the same for any number)")
     public Integer threads;
 
     public int threads() {
