@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * by six broadcast elements of a: 24 accumulators in registers, 24 FMAs per 10 loads.
  *
  * <p>Every element of c is the same chain of FMAs over k in order, whichever kernel
- * (6 rows or 1; 16, 8, 4 or 1 vectors) computes it: a row's result does not depend on the
- * rows around it, so a batch gives exactly what its rows give alone.
+ * (6, 4, 2 rows or 1; 16, 8, 4 or 1 vectors) and whichever core computes it: a row's
+ * result does not depend on the rows around it, so a batch gives exactly what its rows
+ * give alone, and one row split over two cores ({@link Helper}) what it gives on one.
  *
  * <p>Two things C2 (JDK 17) is particular about, measured on 784 by 256 at 120 rows: the
  * loops run on the panel offset against its end (with the k index beside it), 170

@@ -7,9 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The helper threads of one training run. A step hands them work twice (the parts'
  * passes, then the update's slices), each time for a few hundred microseconds; through a
- * thread pool, waking a parked thread cost tens of microseconds of every hand-off. These
- * threads spin between hand-offs instead, and park only after {@link #SPIN_NANOS} without
- * one (between epochs, say), so an idle run does not keep a core busy.
+ * thread pool, each hand-off woke a parked thread (the Fashion-MNIST MLP's epoch on two
+ * threads: 0.96-1.06 s so, 0.84 s with these). These threads spin between hand-offs
+ * instead, and park only after {@link #SPIN_NANOS} without one (between epochs, say), so
+ * an idle run does not keep a core busy.
  */
 final class SpinningCrew implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
@@ -33,10 +34,6 @@ final class SpinningCrew implements AutoCloseable {
             threads[i].setDaemon(true);
             threads[i].start();
         }
-    }
-
-    int helpers() {
-        return threads.length;
     }
 
     /**
