@@ -78,7 +78,7 @@ public final class Gemm {
         for (; row + 2 <= rows; row += 2) {
             for (int p = 0; p < panels; p++) GemmTiles.tile2x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
         }
-        if (row < rows && rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
+        if (rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
             // one sample: the upper half of the panels on the helper's core
             int mid = panels / 2;
             ROW_HALF.set(a, packed, c, k, n, mid, panels);
