@@ -1,6 +1,7 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.Network;
+import dev.nnc.runtime.SpinningCrew;
 import dev.nnc.runtime.UpdateSlices;
 
 /**
@@ -74,7 +75,7 @@ public final class StepRunner implements AutoCloseable {
         // core of its own would take one from a thread with work
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = replicas.length == 0 ? 1 : Math.min(Math.min(threads, cores), Math.max(replicas.length, UpdateSlices.COUNT));
-        this.crew = workers > 1 ? new SpinningCrew(workers - 1) : null;
+        this.crew = workers > 1 ? new SpinningCrew(workers - 1, "nnc-train") : null;
     }
 
     /** How many networks draw dropout masks: the network and its replicas. */

@@ -1,18 +1,26 @@
-package dev.nnc.runtime.train;
+package dev.nnc.runtime;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The helper threads of one training run. A step hands them work twice (the parts'
- * passes, then the update's slices), each time for a few hundred microseconds; through a
- * thread pool, each hand-off woke a parked thread (the Fashion-MNIST MLP's epoch on two
- * threads: 0.96-1.06 s so, 0.84 s with these). These threads spin between hand-offs
- * instead, and park only after {@link #SPIN_NANOS} without one (between epochs, say), so
- * an idle run does not keep a core busy.
+ * Helper threads for work handed off in pieces of microseconds: a training step's
+ * parts and update slices, half of one sample's kernel. Through a thread pool each
+ * hand-off wakes a parked thread, which costs more than such a piece saves (the
+ * Fashion-MNIST MLP's epoch on two threads: 0.96-1.06 s so, 0.84 s with spinning
+ * helpers). These helpers spin between hand-offs instead, as ONNX Runtime's threads do,
+ * and park only after {@link #SPIN_NANOS} without one, so that an idle program does not
+ * keep a core busy. A hand-off then costs about 0.3 us here: the cores exchange a cache
+ * line.
+ *
+ * <p>One thread hands off at a time: {@link #start} gives every helper the same task,
+ * {@link #await} waits for all of them; {@link #runEverywhere} also runs it on the
+ * calling thread in between. A task is published by the volatile hand-off, so it may be
+ * a mutable object the caller reuses (nothing need be allocated per hand-off).
  */
-final class SpinningCrew implements AutoCloseable {
+public final class SpinningCrew implements AutoCloseable {
+    /** How long a helper spins for the next task before it parks. */
     private static final long SPIN_NANOS = 200_000;
 
     private final Thread[] threads;
@@ -25,43 +33,52 @@ final class SpinningCrew implements AutoCloseable {
     /** Per helper, 1 when it parked or is about to: a hand-off then unparks it. */
     private final AtomicIntegerArray parked;
 
-    SpinningCrew(int helpers) {
+    /** Starts {@code helpers} daemon threads named {@code name}. */
+    public SpinningCrew(int helpers, String name) {
         this.threads = new Thread[helpers];
         this.parked = new AtomicIntegerArray(helpers);
         for (int i = 0; i < helpers; i++) {
             int id = i;
-            threads[i] = new Thread(() -> serve(id), "nnc-train");
+            threads[i] = new Thread(() -> serve(id), name);
             threads[i].setDaemon(true);
             threads[i].start();
         }
     }
 
-    /**
-     * Runs {@code task} on every helper and on this thread at once, and returns when all
-     * have finished; a helper's exception is rethrown here.
-     */
-    void runEverywhere(Runnable task) {
-        finished.set(0);
-        this.task = task;
-        round++; // only this thread writes it; the volatile write publishes the task
-        wakeParked();
+    /** Runs {@code task} on every helper and on this thread at once, and returns when all have finished. */
+    public void runEverywhere(Runnable task) {
+        start(task);
         Throwable mine = null;
         try {
             task.run();
         } catch (Throwable e) {
             mine = e;
         }
-        while (finished.get() < threads.length) Thread.onSpinWait();
-        this.task = null;
-        Throwable theirs = failure;
-        failure = null;
+        Throwable theirs = finish();
         rethrow(mine != null ? mine : theirs);
     }
 
-    private void wakeParked() {
+    /** Hands {@code task} to every helper; the caller goes on with its own work, then calls {@link #await}. */
+    public void start(Runnable task) {
+        finished.set(0);
+        this.task = task;
+        round++; // only the handing thread writes it; the volatile write publishes the task
         for (int i = 0; i < threads.length; i++) {
             if (parked.get(i) == 1) LockSupport.unpark(threads[i]);
         }
+    }
+
+    /** Waits (spinning: the pieces take microseconds) until every helper has run the task; rethrows a helper's exception. */
+    public void await() {
+        rethrow(finish());
+    }
+
+    private Throwable finish() {
+        while (finished.get() < threads.length) Thread.onSpinWait();
+        task = null; // not the crew's to keep
+        Throwable f = failure;
+        failure = null;
+        return f;
     }
 
     private void serve(int id) {

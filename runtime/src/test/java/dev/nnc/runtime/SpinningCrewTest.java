@@ -1,4 +1,4 @@
-package dev.nnc.runtime.train;
+package dev.nnc.runtime;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The helper threads of training: every hand-off runs everywhere and returns when all are done. */
+/** Spinning helper threads: every hand-off runs on every helper, and the caller waits for all. */
 class SpinningCrewTest {
 
     @Test
     void everyHandOffRunsOnEveryThreadAndWaitsForAll() {
-        try (SpinningCrew crew = new SpinningCrew(2)) {
+        try (SpinningCrew crew = new SpinningCrew(2, "test")) {
             for (int round = 0; round < 2_000; round++) {
                 Set<Thread> ran = ConcurrentHashMap.newKeySet();
                 AtomicInteger done = new AtomicInteger();
@@ -30,7 +30,7 @@ class SpinningCrewTest {
 
     @Test
     void helpersThatParkedWakeForTheNextHandOff() throws InterruptedException {
-        try (SpinningCrew crew = new SpinningCrew(1)) {
+        try (SpinningCrew crew = new SpinningCrew(1, "test")) {
             for (int round = 0; round < 20; round++) {
                 Thread.sleep(2); // longer than the helpers spin: they park
                 AtomicInteger done = new AtomicInteger();
@@ -42,7 +42,7 @@ class SpinningCrewTest {
 
     @Test
     void aHelpersExceptionReachesTheCaller() {
-        try (SpinningCrew crew = new SpinningCrew(1)) {
+        try (SpinningCrew crew = new SpinningCrew(1, "test")) {
             Thread caller = Thread.currentThread();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> crew.runEverywhere(() -> {
                 if (Thread.currentThread() != caller) throw new IllegalArgumentException("from the helper");
@@ -51,6 +51,30 @@ class SpinningCrewTest {
             AtomicInteger done = new AtomicInteger();
             crew.runEverywhere(done::incrementAndGet); // and the crew still works
             assertEquals(2, done.get());
+        }
+    }
+
+    @Test
+    void theCallerWorksOnSomethingElseBetweenStartAndAwait() {
+        try (SpinningCrew crew = new SpinningCrew(1, "test")) {
+            for (int round = 0; round < 2_000; round++) {
+                int[] halves = new int[2];
+                int r = round;
+                crew.start(() -> halves[1] = r + 1);
+                halves[0] = r;
+                crew.await();
+                assertArrayEquals(new int[] {round, round + 1}, halves, "round " + round); // await publishes the helper's writes
+            }
+        }
+    }
+
+    @Test
+    void awaitRethrowsAHelpersException() {
+        try (SpinningCrew crew = new SpinningCrew(1, "test")) {
+            crew.start(() -> {
+                throw new IllegalStateException("from the helper");
+            });
+            assertEquals("from the helper", assertThrows(IllegalStateException.class, crew::await).getMessage());
         }
     }
 }
