@@ -14,12 +14,18 @@ import static org.objectweb.asm.Opcodes.*;
 /**
  * The helper class of a model's Vector API matrix products, kept apart so that the
  * model class loads and runs its scalar loops on a JVM without jdk.incubator.vector.
- * Each product is a loop over register tiles: 4 rows by 2 columns of dot-product
- * accumulators, or 4 rows by 4 vectors of axpy accumulators, with scalar edges. (On
- * the Fashion-MNIST training pass of 32 rows: 400-432 us, against 444-458 with 2
- * vectors of axpy accumulators. 4 by 4 dot products were faster still, 370-396 us, but
- * made the method so big that C2 kept its vectors boxed for thousands of steps: 10-20 KB
- * allocated a step in bench/compare's 4,000.)
+ * Each product is a loop over register tiles: 8 rows by 2 columns of dot-product
+ * accumulators, or 8 rows by 3 vectors of axpy accumulators, with scalar edges. Eight
+ * rows because the other operand (a layer's weights, 800 KB in the Fashion-MNIST MLP's
+ * first) streams from the second-level cache once per tile of rows: the training pass
+ * (JMH KernelBenchmark.gradients, 2026-11-27, two JVMs each, interleaved) took 481-554
+ * us for 32 rows and 1001-1046 us for 64 with tiles of 4 rows by 2 columns or 4
+ * vectors, 420-432 and 813-823 with 8 by 2 and 8 by 3 (8 by 3 columns: 440-445; 8 by
+ * 2 vectors: about the same as 3). A tile never changes an element's arithmetic: each
+ * accumulator sums its own element over k in order. Larger tiles in one method can make
+ * the method so big that C2 keeps its vectors boxed for thousands of steps (4 by 4 dot
+ * products once allocated 10-20 KB a step in bench/compare's 4,000); with these,
+ * a warm step allocates nothing.
  */
 public final class VectorKernelEmitter {
     static final String VECTOR = "jdk/incubator/vector/FloatVector";
@@ -27,7 +33,7 @@ public final class VectorKernelEmitter {
     private static final String SPECIES_DESC = "Ljdk/incubator/vector/VectorSpecies;";
     private static final String ROOT_VECTOR_DESC = "Ljdk/incubator/vector/Vector;";
     /** Rows of c one call computes: the caller loops over blocks (see {@link #MATMUL_DESCRIPTOR}). */
-    public static final int TILE_ROWS = 4;
+    public static final int TILE_ROWS = 8;
 
     /**
      * {@code (a, b, c, rows, first)}: rows [first, first + TILE_ROWS) of c. Many short calls
@@ -38,7 +44,7 @@ public final class VectorKernelEmitter {
     public static final String MATMUL_DESCRIPTOR = "([F[F[FII)V";
     private static final int FIRST = 4;
     private static final int TILE_COLUMNS = 2;
-    private static final int AXPY_VECTORS = 4;
+    private static final int AXPY_VECTORS = 3;
 
     private final String owner;
     private MethodVisitor mv;
