@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * half of a dense layer's packed panels, each core then reading half the weights) while
  * the caller does the other half. One sample is too little work for a thread pool (a
  * hand-off through a parked thread costs more than the kernel), so the helper is a
- * {@link SpinningCrew} of one. A hand-off costs about 0.3 us here, so only kernels of
+ * {@link SpinningCrew} of one. A hand-off costs up to a microsecond, so only kernels of
  * {@link #SPLIT_MACS} or more split: of the MLP's, the 784 by 256 product (one sample
  * 11.3 us on one core, 9.6 on two, a new input each call).
  *
