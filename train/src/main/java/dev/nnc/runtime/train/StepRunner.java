@@ -17,8 +17,6 @@ public final class StepRunner implements AutoCloseable {
     public static final int PART_ROWS = 32;
 
     private final Network network;
-    private final int inputWidth;
-    private final int targetWidth;
     private final Network[] replicas;
     private final float[][] partX;
     private final float[][] partY;
@@ -44,8 +42,6 @@ public final class StepRunner implements AutoCloseable {
 
     public StepRunner(Network network, int maxBatch, int inputWidth, int targetWidth, int threads, long seed) {
         this.network = network;
-        this.inputWidth = inputWidth;
-        this.targetWidth = targetWidth;
         int parts = (maxBatch + PART_ROWS - 1) / PART_ROWS;
         this.replicas = new Network[parts > 1 ? parts : 0];
         this.partX = new float[replicas.length][PART_ROWS * inputWidth];
