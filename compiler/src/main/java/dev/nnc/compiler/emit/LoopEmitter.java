@@ -1,6 +1,7 @@
 package dev.nnc.compiler.emit;
 
 import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.loop.VectorMatMul;
 import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.source.CompilerBug;
 import org.objectweb.asm.Label;
@@ -68,6 +69,7 @@ final class LoopEmitter {
                 arraysOf(set.value(), out);
             } else if (s instanceof VectorCall call) {
                 out.addAll(List.of(call.a(), call.b(), call.out()));
+                if (call.scratch() != null) out.add(call.scratch());
             } else if (s instanceof PackedProduct product) {
                 out.addAll(List.of(product.a(), product.weight().field(), product.out()));
                 arraysOf(List.of(product.fallback()), out);
@@ -116,7 +118,8 @@ final class LoopEmitter {
                 mv.visitInsn(DASTORE);
             }
         } else if (s instanceof VectorCall call) {
-            // for (first = 0; first < rows of c; first += TILE_ROWS) helper.method(a, b, c, n, first)
+            // for (first = 0; first < rows of c; first += rows per call) helper.method(a, b, c, [scratch,] n, first)
+            boolean dot = call.scratch() != null;
             int first = nextLocal++;
             Label test = new Label();
             Label end = new Label();
@@ -127,10 +130,12 @@ final class LoopEmitter {
             index(call.rows());
             mv.visitJumpInsn(IF_ICMPGE, end);
             for (String array : List.of(call.a(), call.b(), call.out())) mv.visitVarInsn(ALOAD, array(array));
+            if (dot) mv.visitVarInsn(ALOAD, array(call.scratch()));
             mv.visitVarInsn(ILOAD, 1);
             mv.visitVarInsn(ILOAD, first);
-            mv.visitMethodInsn(INVOKESTATIC, helper, call.method(), VectorKernelEmitter.MATMUL_DESCRIPTOR, false);
-            mv.visitIincInsn(first, VectorKernelEmitter.TILE_ROWS);
+            mv.visitMethodInsn(INVOKESTATIC, helper, call.method(),
+                    dot ? VectorKernelEmitter.DOT_DESCRIPTOR : VectorKernelEmitter.MATMUL_DESCRIPTOR, false);
+            mv.visitIincInsn(first, dot ? VectorMatMul.BLOCK_ROWS : VectorKernelEmitter.TILE_ROWS);
             mv.visitJumpInsn(GOTO, test);
             mv.visitLabel(end);
         } else if (s instanceof VectorLoopCall call) {

@@ -15,7 +15,9 @@ import static org.objectweb.asm.Opcodes.*;
  * The helper class of a model's Vector API matrix products, kept apart so that the
  * model class loads and runs its scalar loops on a JVM without jdk.incubator.vector.
  * Each product is a loop over register tiles: 8 rows by 2 columns of dot-product
- * accumulators, or 8 rows by 3 vectors of axpy accumulators, with scalar edges. Eight
+ * accumulators, or 8 rows by 3 vectors of axpy accumulators, with scalar edges; a dot
+ * product's whole blocks of 32 rows take the broadcast form of {@link BlockDotEmitter}
+ * instead, on 512-bit vectors. Eight
  * rows because the other operand (a layer's weights, 800 KB in the Fashion-MNIST MLP's
  * first) streams from the second-level cache once per tile of rows: the training pass
  * (JMH KernelBenchmark.gradients, 2026-11-27, two JVMs each, interleaved) took 481-554
@@ -29,11 +31,16 @@ import static org.objectweb.asm.Opcodes.*;
  */
 public final class VectorKernelEmitter {
     static final String VECTOR = "jdk/incubator/vector/FloatVector";
-    private static final String VECTOR_DESC = "L" + VECTOR + ";";
-    private static final String SPECIES_DESC = "Ljdk/incubator/vector/VectorSpecies;";
-    private static final String ROOT_VECTOR_DESC = "Ljdk/incubator/vector/Vector;";
+    static final String VECTOR_DESC = "L" + VECTOR + ";";
+    static final String SPECIES_DESC = "Ljdk/incubator/vector/VectorSpecies;";
+    static final String ROOT_VECTOR_DESC = "Ljdk/incubator/vector/Vector;";
     /** Rows of c one call computes: the caller loops over blocks (see {@link #MATMUL_DESCRIPTOR}). */
     public static final int TILE_ROWS = 8;
+    /**
+     * {@code (a, b, c, work, rows, first)}: a dot product's rows [first, first +
+     * VectorMatMul.BLOCK_ROWS) of c, with its work array (see {@link BlockDotEmitter}).
+     */
+    public static final String DOT_DESCRIPTOR = "([F[F[F[FII)V";
 
     /**
      * {@code (a, b, c, rows, first)}: rows [first, first + TILE_ROWS) of c. Many short calls
@@ -79,6 +86,7 @@ public final class VectorKernelEmitter {
         mv.visitFieldInsn(PUTSTATIC, owner, "S", SPECIES_DESC);
         mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
         mv.visitFieldInsn(PUTSTATIC, owner, "L", "I");
+        for (VectorMatMul k : kernels) if (k.dot()) BlockDotEmitter.initializeFields(cw, mv, owner, k);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -89,7 +97,8 @@ public final class VectorKernelEmitter {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         for (VectorMatMul k : kernels) {
-            mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, k.name(), MATMUL_DESCRIPTOR, null, null);
+            mv = cw.visitMethod(k.dot() ? ACC_PRIVATE | ACC_STATIC : ACC_PUBLIC | ACC_STATIC,
+                    k.dot() ? k.name() + "_rows" : k.name(), MATMUL_DESCRIPTOR, null, null);
             mv.visitCode();
             nextLocal = 5;
             if (k.dot()) dot(k);
@@ -97,6 +106,7 @@ public final class VectorKernelEmitter {
             mv.visitInsn(RETURN);
             mv.visitMaxs(0, 0);
             mv.visitEnd();
+            if (k.dot()) new BlockDotEmitter(cw, owner, k).emit();
         }
         for (VectorLoop loop : loops) {
             mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, loop.name(), loop.descriptor(), null, null);

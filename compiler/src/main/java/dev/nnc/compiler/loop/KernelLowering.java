@@ -56,9 +56,14 @@ public final class KernelLowering {
             if (product.isEmpty()) return vectorized(pointwise(p, false), name);
             vectorKernels.add(product.get());
             Node mm = p.fused().stream().filter(n -> n.op() instanceof Op.MatMul).findFirst().orElseThrow();
+            String work = null;
+            if (product.get().dot()) {
+                work = product.get().name() + "_work";
+                scratch.add(new Scratch(work, false, product.get().scratchSize()));
+            }
             List<Stmt> vector = new ArrayList<>();
             vector.add(packed(mm, product.get(), new VectorCall(product.get().name(), buffers.name(mm.input(0)),
-                    buffers.name(mm.input(1)), buffers.name(p.output()), dimension(product.get().m()))));
+                    buffers.name(mm.input(1)), buffers.name(p.output()), work, dimension(product.get().m()))));
             if (p.fused().size() > 1) vector.addAll(vectorized(pointwise(p, true), name));
             return List.of(new Choose(vector, pointwise(p, false)));
         }

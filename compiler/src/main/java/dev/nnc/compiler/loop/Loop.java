@@ -124,9 +124,11 @@ public final class Loop {
 
     /**
      * {@code helper.method(a, b, out, n)}: a matrix product of the Vector API helper
-     * class (see {@link dev.nnc.compiler.emit.VectorMatMul}).
+     * class (see {@link VectorMatMul}). A dot product also passes {@code scratch}, the
+     * work array in which it lays out a block of a's rows transposed; other products
+     * pass none ({@code scratch} is null).
      */
-    public record VectorCall(String method, String a, String b, String out, Index rows) implements Stmt {}
+    public record VectorCall(String method, String a, String b, String out, String scratch, Index rows) implements Stmt {}
 
     /**
      * Runs a {@link VectorLoop} in the helper class; its result (the reduction, or 0)

@@ -10,4 +10,15 @@ package dev.nnc.compiler.loop;
  * c[i][j] = sum_k a(i, k) b[k][j], with a(i, k) = a[k][i] when {@code transposeA}:
  * rows of b are added into rows of c.
  */
-public record VectorMatMul(String name, boolean dot, boolean transposeA, int m, int n, int k) {}
+public record VectorMatMul(String name, boolean dot, boolean transposeA, int m, int n, int k) {
+    /**
+     * Rows of a that a dot product lays out transposed at once, in its work array of
+     * {@code k * BLOCK_ROWS} floats: two vectors of 16 per step of k.
+     */
+    public static final int BLOCK_ROWS = 32;
+
+    /** Floats of the dot product's work array. */
+    public int scratchSize() {
+        return k * BLOCK_ROWS;
+    }
+}
