@@ -11,7 +11,13 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import dev.nnc.compiler.emit.VectorKernelEmitter;
+import dev.nnc.compiler.loop.VectorMatMul;
+
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Locale;
@@ -19,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JMH benchmarks of the generated kernels of the Fashion-MNIST MLP (bench/models/fashion_mlp.nn):
- * the training pass (forward, loss, backward), the optimizer update, and inference
- * through the packed weights, reported by {@link #main} with {@link GemmBenchmark} as
+ * the training pass (forward, loss, backward), the first layer's forward product in it,
+ * the optimizer update, and inference through the packed weights, reported by {@link #main} with {@link GemmBenchmark} as
  * GFLOP/s and as a fraction of the FMA peak. Run with bench/kernels.
  */
 @State(Scope.Thread)
@@ -67,6 +73,30 @@ public class KernelBenchmark {
         return network.predict(x, batch);
     }
 
+    /** The first layer's forward product as training runs it (784 inputs, 256 outputs): the block form on blocks of 32 rows. */
+    @Benchmark
+    public void forwardProduct() throws Throwable {
+        for (int first = 0; first < batch; first += VectorMatMul.BLOCK_ROWS) {
+            firstProduct.invokeExact(x, firstWeights, firstOutputs, firstWork, batch, first);
+        }
+    }
+
+    MethodHandle firstProduct;
+    float[] firstWeights;
+    float[] firstOutputs;
+    float[] firstWork;
+
+    /** The generated helper method of the training pass's first kernel, {@code train_0_matmul}, and its arrays. */
+    @Setup
+    public void setUpProduct() throws ReflectiveOperationException {
+        Class<?> helper = Class.forName(network.getClass().getName() + "$Vector", true, network.getClass().getClassLoader());
+        firstProduct = MethodHandles.lookup().findStatic(helper, "train_0_matmul",
+                MethodType.fromMethodDescriptorString(VectorKernelEmitter.DOT_DESCRIPTOR, helper.getClassLoader()));
+        firstWeights = network.parameters()[0];
+        firstOutputs = new float[batch * 256];
+        firstWork = new float[784 * VectorMatMul.BLOCK_ROWS];
+    }
+
     /** Runs the benchmark classes (or those args[1] names) and reports GFLOP/s and the fraction of the one-core FMA peak measured first. */
     public static void main(String[] args) throws Exception {
         String root = args.length > 0 ? args[0] : ".";
@@ -107,6 +137,7 @@ public class KernelBenchmark {
             double flops = switch (name) {
                 case "gradients" -> NncWorkloads.TRAINING_FLOPS * batch;
                 case "predict" -> NncWorkloads.FORWARD_FLOPS * batch;
+                case "forwardProduct" -> 2.0 * 784 * 256 * batch;
                 default -> 0;
             };
             System.out.printf(Locale.ROOT, "%-10s batch %5d: %10.1f us%s%n", name, batch, micros,
