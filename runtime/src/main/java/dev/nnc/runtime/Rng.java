@@ -27,8 +27,22 @@ public final class Rng {
         spare = Double.longBitsToDouble(saved[2]);
     }
 
+    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+
     public long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        return mix(state += GAMMA);
+    }
+
+    /**
+     * The {@code index}-th value (from 0) that a generator seeded with {@code seed} would
+     * give, without drawing the ones before it: SplitMix64's state only counts. Lets
+     * threads draw from one stream at known places, in any order.
+     */
+    public static long at(long seed, long index) {
+        return mix(seed + (index + 1) * GAMMA);
+    }
+
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -15,6 +15,12 @@ class RngTest {
     }
 
     @Test
+    void atGivesTheValuesOfTheSequenceWithoutDrawingThem() {
+        Rng rng = new Rng(42);
+        for (int i = 0; i < 100; i++) assertEquals(rng.nextLong(), Rng.at(42, i), "value " + i);
+    }
+
+    @Test
     void shuffleIsAPermutation() {
         int[] a = new int[50];
         for (int i = 0; i < a.length; i++) a[i] = i;

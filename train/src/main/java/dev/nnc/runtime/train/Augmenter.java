@@ -14,16 +14,18 @@ import java.util.List;
  * rank 3 is an image [height, width, channels], channels last, as the convolutions
  * read it; otherwise images are {@code height x width} planes: as given, else the
  * input's last two dimensions, else the square root of a square input (784 is 28 x 28).
+ * An instance is for one thread at a time: the row generator and the shift's scratch
+ * row are its own.
  */
 final class Augmenter {
     private final List<AugmentSpec> augments;
     private final int[][] sizes;
     private final float[] scratch;
-    private final Rng rng;
+    /** The generator of the row being augmented, seeded for it. */
+    private final Rng row = new Rng(0);
 
-    Augmenter(ModelSpec spec, List<AugmentSpec> augments, Rng rng) {
+    Augmenter(ModelSpec spec, List<AugmentSpec> augments) {
         this.augments = augments;
-        this.rng = rng;
         this.sizes = new int[augments.size()][];
         for (int i = 0; i < augments.size(); i++) {
             AugmentSpec a = augments.get(i);
@@ -58,33 +60,48 @@ final class Augmenter {
         return new int[]{height, width, 1};
     }
 
-    /** Augments rows [0, n) of x, each of {@code w} values: each augmentation in turn over every row. */
-    void apply(float[] x, int n, int w) {
-        for (int i = 0; i < augments.size(); i++) apply(i, x, n, w);
-    }
-
     int count() {
         return augments.size();
     }
 
+    /** A batch's seeds, one per augmentation, drawn in order from {@code batches}: all the batch's draws from it. */
+    void drawSeeds(Rng batches, long[] seeds) {
+        for (int i = 0; i < seeds.length; i++) seeds[i] = batches.nextLong();
+    }
+
+    /** Augments rows [0, n) of x, each of {@code w} values, as a whole batch drawing from {@code batches}. */
+    void apply(Rng batches, float[] x, int n, int w) {
+        long[] seeds = new long[count()];
+        drawSeeds(batches, seeds);
+        apply(seeds, x, 0, n, w);
+    }
+
     /**
-     * Augmentation i of rows [0, n). Its draws go row by row, so rows augmented in parts,
-     * each from the generator's state at its first row, get the values of the whole.
+     * Augments rows [0, n) of x, rows [firstRow, firstRow + n) of a batch with these seeds:
+     * every augmentation in turn. Each row draws from a generator of its own, seeded from
+     * the batch's seed and the row's place in the batch ({@link Rng#at}), so a batch's
+     * rows get the same values however they are cut into parts and wherever each part
+     * runs: the parts of a step augment their own rows on their own threads.
      */
-    void apply(int i, float[] x, int n, int w) {
+    void apply(long[] seeds, float[] x, int firstRow, int n, int w) {
+        for (int i = 0; i < seeds.length; i++) apply(i, seeds[i], x, firstRow, n, w);
+    }
+
+    /** Augmentation i, with the batch's seed for it, of rows [0, n) of x (rows [firstRow, firstRow + n) of the batch). */
+    void apply(int i, long seed, float[] x, int firstRow, int n, int w) {
         AugmentSpec a = augments.get(i);
-        switch (a.kind()) {
-            case "noise" -> {
-                for (int j = 0; j < n * w; j++) x[j] += (float) (a.std() * rng.nextGaussian());
-            }
-            case "shift" -> {
-                for (int r = 0; r < n; r++) {
-                    shift(x, r * w, w, sizes[i], rng.nextInt(2 * a.pixels() + 1) - a.pixels(),
-                            rng.nextInt(2 * a.pixels() + 1) - a.pixels());
+        for (int r = 0; r < n; r++) {
+            row.setSeed(Rng.at(seed, firstRow + r));
+            int offset = r * w;
+            switch (a.kind()) {
+                case "noise" -> {
+                    for (int j = offset; j < offset + w; j++) x[j] += (float) (a.std() * row.nextGaussian());
                 }
-            }
-            default -> {
-                for (int r = 0; r < n; r++) if (rng.nextInt(2) == 1) flip(x, r * w, w, sizes[i]);
+                case "shift" -> shift(x, offset, w, sizes[i], row.nextInt(2 * a.pixels() + 1) - a.pixels(),
+                        row.nextInt(2 * a.pixels() + 1) - a.pixels());
+                default -> {
+                    if (row.nextInt(2) == 1) flip(x, offset, w, sizes[i]);
+                }
             }
         }
     }

@@ -9,20 +9,22 @@ import dev.nnc.runtime.spec.TrainSpec;
 /**
  * Steps on this machine: the batch's rows copied from the data set in the epoch's order
  * and run by a {@link StepRunner} on the given threads. Each part copies its own rows
- * from the data set; when the model augments its inputs, the batch is gathered and
- * augmented first, in order, since the augmentation's draws go row by row.
+ * from the data set and augments them, on its own thread: this thread only draws the
+ * batch's augmentation seeds. (Until 2026-11-28 the batch was gathered and augmented
+ * here before the parts began: with {@code noise} on Fashion-MNIST, 0.8 s of an epoch of
+ * 1.5 s on two threads.)
  */
 final class LocalSteps implements StepEngine {
     private final Dataset data;
     private final Scores scores;
     private final StepRunner runner;
     private final Rng augmentation;
-    private final Augmenter augmenter;
-    private final float[] bx;
-    private final float[] by;
+    /** One per part of a batch: a part augments its rows with the one of its index. */
+    private final Augmenter[] augmenters;
+    /** This step's augmentation seeds, one per augmentation. */
+    private final long[] seeds;
     private final StepRunner.PartConsumer tally;
     private final StepRunner.BatchRows fromData;
-    private final StepRunner.BatchRows fromBatch;
     private ScoreSum score;
     /** The step's rows: order[first], order[first + 1], ... */
     private int[] order;
@@ -33,18 +35,15 @@ final class LocalSteps implements StepEngine {
         this.scores = new Scores(spec);
         this.runner = new StepRunner(network, batch, data.inputWidth(), data.targetWidth(), threads, Trainer.dropoutSeed(train));
         this.augmentation = new Rng(train.seed() * 31 + 11);
-        this.augmenter = new Augmenter(spec, train.augment(), augmentation);
-        this.bx = new float[batch * data.inputWidth()];
-        this.by = new float[batch * data.targetWidth()];
+        this.augmenters = new Augmenter[(batch + StepRunner.PART_ROWS - 1) / StepRunner.PART_ROWS];
+        for (int p = 0; p < augmenters.length; p++) augmenters[p] = new Augmenter(spec, train.augment());
+        this.seeds = new long[train.augment().size()];
         this.tally = (predictions, targets, rows) -> score.add(scores.score(predictions, targets, 0, rows));
         int inW = data.inputWidth();
         int tW = data.targetWidth();
         this.fromData = (from, to, x, y) -> {
             for (int i = from; i < to; i++) data.copyRow(order[first + i], x, (i - from) * inW, y, (i - from) * tW);
-        };
-        this.fromBatch = (from, to, x, y) -> {
-            System.arraycopy(bx, from * inW, x, 0, (to - from) * inW);
-            System.arraycopy(by, from * tW, y, 0, (to - from) * tW);
+            if (seeds.length > 0) augmenters[from / StepRunner.PART_ROWS].apply(seeds, x, from, to - from, inW);
         };
     }
 
@@ -53,10 +52,8 @@ final class LocalSteps implements StepEngine {
         this.order = order;
         this.first = from;
         this.score = score;
-        if (augmenter.count() == 0) return runner.step(fromData, n, lr, tally);
-        fromData.copy(0, n, bx, by);
-        augmenter.apply(bx, n, data.inputWidth());
-        return runner.step(fromBatch, n, lr, tally);
+        for (int i = 0; i < seeds.length; i++) seeds[i] = augmentation.nextLong();
+        return runner.step(fromData, n, lr, tally);
     }
 
     @Override
