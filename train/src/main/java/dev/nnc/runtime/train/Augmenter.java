@@ -95,7 +95,7 @@ final class Augmenter {
             int offset = r * w;
             switch (a.kind()) {
                 case "noise" -> {
-                    for (int j = offset; j < offset + w; j++) x[j] += (float) (a.std() * row.nextGaussian());
+                    for (int j = offset; j < offset + w; j++) x[j] += (float) (a.std() * Ziggurat.normal(row));
                 }
                 case "shift" -> shift(x, offset, w, sizes[i], row.nextInt(2 * a.pixels() + 1) - a.pixels(),
                         row.nextInt(2 * a.pixels() + 1) - a.pixels());
