@@ -64,8 +64,11 @@ final class Augmenter {
         return augments.size();
     }
 
-    /** A batch's seeds, one per augmentation, drawn in order from {@code batches}: all the batch's draws from it. */
-    void drawSeeds(Rng batches, long[] seeds) {
+    /**
+     * A batch's seeds, one per augmentation, drawn in order from {@code batches}: all the
+     * batch's draws from it, wherever its rows are then augmented.
+     */
+    static void drawSeeds(Rng batches, long[] seeds) {
         for (int i = 0; i < seeds.length; i++) seeds[i] = batches.nextLong();
     }
 

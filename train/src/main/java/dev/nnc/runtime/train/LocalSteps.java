@@ -52,7 +52,7 @@ final class LocalSteps implements StepEngine {
         this.order = order;
         this.first = from;
         this.score = score;
-        for (int i = 0; i < seeds.length; i++) seeds[i] = augmentation.nextLong();
+        Augmenter.drawSeeds(augmentation, seeds);
         return runner.step(fromData, n, lr, tally);
     }
 

@@ -20,7 +20,7 @@ public final class PartAugmentation {
      */
     public static long[][][] states(ModelSpec spec, Rng rng, int rows, int partRows) {
         long[] seeds = new long[spec.train().augment().size()];
-        for (int i = 0; i < seeds.length; i++) seeds[i] = rng.nextLong();
+        Augmenter.drawSeeds(rng, seeds);
         int parts = (rows + partRows - 1) / partRows;
         long[][][] states = new long[parts][seeds.length][];
         for (int p = 0; p < parts; p++) {
