@@ -162,10 +162,8 @@ final class BlockDotEmitter {
         push(mv, k.k());
         mv.visitInsn(IMUL);
         mv.visitVarInsn(ISTORE, base);
-        push(mv, 0);
-        mv.visitVarInsn(ISTORE, kk);
-        push(mv, 0);
-        mv.visitVarInsn(ISTORE, o);
+        set(kk, 0);
+        set(o, 0);
         loop(() -> {
             mv.visitVarInsn(ILOAD, kk);
             push(mv, k.k());
@@ -194,8 +192,7 @@ final class BlockDotEmitter {
             mv.visitIincInsn(kk, 1);
             mv.visitIincInsn(o, BLOCK);
         });
-        push(mv, 0);
-        mv.visitVarInsn(ISTORE, j);
+        set(j, 0);
         for (int width : tiles(k.n())) {
             // while (j + width <= n) { name_t<width>(b, work, c, j, first); j += width; }
             loop(() -> {
@@ -243,8 +240,7 @@ final class BlockDotEmitter {
         push(mv, k.k());
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, end);
-        push(mv, 0);
-        mv.visitVarInsn(ISTORE, x);
+        set(x, 0);
         loop(() -> {
             mv.visitVarInsn(ILOAD, i);
             mv.visitVarInsn(ILOAD, end);
@@ -326,10 +322,9 @@ final class BlockDotEmitter {
         mv.visitEnd();
     }
 
-    private static void push(MethodVisitor mv, int v) {
-        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
-        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
-        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
-        else mv.visitLdcInsn(v);
+    /** local = value. */
+    private void set(int local, int value) {
+        push(mv, value);
+        mv.visitVarInsn(ISTORE, local);
     }
 }

@@ -133,7 +133,13 @@ public final class VectorKernelEmitter {
     }
 
     private void push(int v) {
+        push(mv, v);
+    }
+
+    /** Pushes an int constant in its shortest instruction. */
+    static void push(MethodVisitor mv, int v) {
         if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
         else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
         else mv.visitLdcInsn(v);
     }
