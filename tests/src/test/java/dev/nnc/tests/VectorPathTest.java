@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * The Vector API products and the scalar loops compute the same thing: the same
  * network with the same weights, once on each path, gives the same outputs and
  * gradients within float rounding, and so do the packed weights of prediction. Odd
- * sizes exercise every edge of the tiles; a second network, every batch norm kernel.
+ * sizes exercise every edge of the tiles; a second network, every batch norm kernel; a
+ * third, the narrow form of layers with few inputs.
  */
 class VectorPathTest {
     private static final String PROGRAM = """
@@ -44,6 +45,17 @@ class VectorPathTest {
             }
             """;
 
+    /** Layers of at most 16 inputs into whole vectors of outputs: the dot products' narrow form. */
+    private static final String NARROW = """
+            model Narrow {
+                input  x: [4]
+                target y: class[5]
+                output p = x -> dense(16) -> tanh -> dense(32) -> relu -> dense(5) -> softmax
+                loss      cross_entropy(p, y)
+                optimizer adam(lr = 0.01)
+            }
+            """;
+
     private static Network network(String program, boolean vector, int rows) {
         String previous = System.getProperty("nnc.vector");
         System.setProperty("nnc.vector", String.valueOf(vector));
@@ -61,6 +73,11 @@ class VectorPathTest {
     @Test
     void bothPathsAgree() {
         bothPathsAgree(PROGRAM, 37);
+    }
+
+    @Test
+    void bothPathsAgreeOnNarrowLayers() {
+        bothPathsAgree(NARROW, 4);
     }
 
     @Test
