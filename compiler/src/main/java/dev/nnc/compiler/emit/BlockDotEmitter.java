@@ -27,9 +27,12 @@ import static org.objectweb.asm.Opcodes.*;
  * 784 inputs by 256 outputs (one core, JDK 17, 2026-11-28): 152-184 us in the dot form,
  * 90-92 us in this one, gathers and scatters included (about 140 GFLOP/s).
  *
- * <p>Each element of c is one chain of FMAs over k in order, whatever the tile. Rows
- * past the last whole block, and machines without 512-bit vectors (the gather and the
- * scatter need AVX-512 to be fast), take the dot form, {@code name_rows}.
+ * <p>A product of at most 16 inputs with outputs in whole vectors (a small network's
+ * first layer) takes the narrow form instead, on any rows: see {@link #narrowRows}.
+ *
+ * <p>Each element of c is one chain of FMAs over k in order, whatever the tile or form.
+ * Rows past the last whole block, and machines without 512-bit vectors (the gather and
+ * the scatter need AVX-512 to be fast), take the dot form, {@code name_rows}.
  */
 final class BlockDotEmitter {
     private static final int LANES = 16;

@@ -17,7 +17,7 @@ import static org.objectweb.asm.Opcodes.*;
  * Each product is a loop over register tiles: 8 rows by 2 columns of dot-product
  * accumulators, or 8 rows by 3 vectors of axpy accumulators, with scalar edges; a dot
  * product's whole blocks of 32 rows take the broadcast form of {@link BlockDotEmitter}
- * instead, on 512-bit vectors. Eight
+ * instead on 512-bit vectors, and a dot product of at most 16 inputs its narrow form. Eight
  * rows because the other operand (a layer's weights, 800 KB in the Fashion-MNIST MLP's
  * first) streams from the second-level cache once per tile of rows: the training pass
  * (JMH KernelBenchmark.gradients, 2026-11-27, two JVMs each, interleaved) took 481-554
