@@ -72,7 +72,7 @@ final class BlockDotEmitter {
 
     /**
      * In the helper's static initializer: the index maps of the gathers and scatters,
-     * {@code name_aRows = {0, k, 2k, ...}} (16 rows of a) and {@code name_cRows} (of c).
+     * {@code name_aRows = {0, k, 2k, ...}} (16 rows of a, or of b) and {@code name_cRows} (of c).
      */
     static void initializeFields(ClassWriter cw, MethodVisitor clinit, String owner, VectorMatMul k) {
         if (!blocks(k)) return;
@@ -146,12 +146,7 @@ final class BlockDotEmitter {
         }
         // for (at = first, end = min(first + 32, m); at < end; at += 8) name_rows(a, b, c, rows, at)
         mv.visitLabel(dotForm);
-        mv.visitVarInsn(ILOAD, first);
-        push(mv, BLOCK);
-        mv.visitInsn(IADD);
-        m(rows);
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
-        mv.visitVarInsn(ISTORE, end);
+        blockEnd(rows, first, end);
         mv.visitVarInsn(ILOAD, first);
         mv.visitVarInsn(ISTORE, at);
         Label test = new Label();
@@ -176,6 +171,16 @@ final class BlockDotEmitter {
         else push(mv, k.m());
     }
 
+    /** end = min(first + 32, m): where the rows of a call starting at {@code first} end. */
+    private void blockEnd(int rows, int first, int end) {
+        mv.visitVarInsn(ILOAD, first);
+        push(mv, BLOCK);
+        mv.visitInsn(IADD);
+        m(rows);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+        mv.visitVarInsn(ISTORE, end);
+    }
+
     // ---- name_narrow(a, b, c, rows, first): k <= 16; 16 outputs at a time, their weights gathered once ----
 
     /**
@@ -193,12 +198,7 @@ final class BlockDotEmitter {
         for (int kk = 0; kk < weights.length; kk++) weights[kk] = next++;
         int acc = next++;
         int input = next;
-        mv.visitVarInsn(ILOAD, first);
-        push(mv, BLOCK);
-        mv.visitInsn(IADD);
-        m(rows);
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
-        mv.visitVarInsn(ISTORE, end);
+        blockEnd(rows, first, end);
         set(jb, 0);
         loop(() -> {
             mv.visitVarInsn(ILOAD, jb);
@@ -206,16 +206,7 @@ final class BlockDotEmitter {
         }, () -> {
             // weights[kk] = b[(jb + lane) * k + kk], lanes 0-15
             for (int kk = 0; kk < weights.length; kk++) {
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitVarInsn(ALOAD, b);
-                mv.visitVarInsn(ILOAD, jb);
-                push(mv, k.k());
-                mv.visitInsn(IMUL);
-                push(mv, kk);
-                mv.visitInsn(IADD);
-                mv.visitFieldInsn(GETSTATIC, owner, k.name() + "_aRows", INDEX_MAP);
-                push(mv, 0);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI[II)" + VECTOR_DESC, false);
+                gather(b, rowOffset(jb, kk));
                 mv.visitVarInsn(ASTORE, weights[kk]);
             }
             mv.visitVarInsn(ILOAD, first);
@@ -224,26 +215,13 @@ final class BlockDotEmitter {
                 mv.visitVarInsn(ILOAD, i);
                 mv.visitVarInsn(ILOAD, end);
             }, () -> {
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "zero", "(" + SPECIES_DESC + ")" + VECTOR_DESC, false);
+                zero(mv, owner);
                 mv.visitVarInsn(ASTORE, acc);
                 for (int kk = 0; kk < weights.length; kk++) {
                     // acc = broadcast(a[i * k + kk]).fma(weights[kk], acc): c's elements summed over k in order
-                    mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                    mv.visitVarInsn(ALOAD, a);
-                    mv.visitVarInsn(ILOAD, i);
-                    push(mv, k.k());
-                    mv.visitInsn(IMUL);
-                    push(mv, kk);
-                    mv.visitInsn(IADD);
-                    mv.visitInsn(FALOAD);
-                    mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+                    broadcast(a, rowOffset(i, kk));
                     mv.visitVarInsn(ASTORE, input);
-                    mv.visitVarInsn(ALOAD, input);
-                    mv.visitVarInsn(ALOAD, weights[kk]);
-                    mv.visitVarInsn(ALOAD, acc);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "fma", "(" + ROOT_VECTOR_DESC + ROOT_VECTOR_DESC + ")" + VECTOR_DESC, false);
-                    mv.visitVarInsn(ASTORE, acc);
+                    fma(mv, input, weights[kk], acc);
                 }
                 mv.visitVarInsn(ALOAD, acc);
                 mv.visitVarInsn(ALOAD, c);
@@ -278,18 +256,16 @@ final class BlockDotEmitter {
             push(mv, k.k());
         }, () -> {
             for (int half = 0; half < 2; half++) {
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitVarInsn(ALOAD, a);
-                mv.visitVarInsn(ILOAD, base);
-                if (half == 1) {
-                    push(mv, LANES * k.k());
+                int rowsBefore = half * LANES * k.k();
+                gather(a, () -> {
+                    mv.visitVarInsn(ILOAD, base);
+                    if (rowsBefore > 0) {
+                        push(mv, rowsBefore);
+                        mv.visitInsn(IADD);
+                    }
+                    mv.visitVarInsn(ILOAD, kk);
                     mv.visitInsn(IADD);
-                }
-                mv.visitVarInsn(ILOAD, kk);
-                mv.visitInsn(IADD);
-                mv.visitFieldInsn(GETSTATIC, owner, k.name() + "_aRows", INDEX_MAP);
-                push(mv, 0);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI[II)" + VECTOR_DESC, false);
+                });
                 mv.visitVarInsn(ALOAD, work);
                 mv.visitVarInsn(ILOAD, o);
                 if (half == 1) {
@@ -333,8 +309,7 @@ final class BlockDotEmitter {
         for (int r = 0; r < width; r++) {
             for (int h = 0; h < 2; h++) {
                 acc[r][h] = next++;
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "zero", "(" + SPECIES_DESC + ")" + VECTOR_DESC, false);
+                zero(mv, owner);
                 mv.visitVarInsn(ASTORE, acc[r][h]);
             }
         }
@@ -355,35 +330,28 @@ final class BlockDotEmitter {
             mv.visitVarInsn(ILOAD, end);
         }, () -> {
             for (int h = 0; h < 2; h++) {
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitVarInsn(ALOAD, work);
-                mv.visitVarInsn(ILOAD, x);
-                if (h == 1) {
-                    push(mv, LANES);
-                    mv.visitInsn(IADD);
-                }
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI)" + VECTOR_DESC, false);
+                int half = h;
+                load(mv, owner, work, () -> {
+                    mv.visitVarInsn(ILOAD, x);
+                    if (half == 1) {
+                        push(mv, LANES);
+                        mv.visitInsn(IADD);
+                    }
+                });
                 mv.visitVarInsn(ASTORE, rows[h]);
             }
             for (int r = 0; r < width; r++) {
                 // b[i + r * k]: row j + r of b at constant distances from i, so the JIT checks i once
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitVarInsn(ALOAD, b);
-                mv.visitVarInsn(ILOAD, i);
-                if (r > 0) {
-                    push(mv, r * k.k());
-                    mv.visitInsn(IADD);
-                }
-                mv.visitInsn(FALOAD);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+                int distance = r * k.k();
+                broadcast(b, () -> {
+                    mv.visitVarInsn(ILOAD, i);
+                    if (distance > 0) {
+                        push(mv, distance);
+                        mv.visitInsn(IADD);
+                    }
+                });
                 mv.visitVarInsn(ASTORE, weight);
-                for (int h = 0; h < 2; h++) {
-                    mv.visitVarInsn(ALOAD, weight);
-                    mv.visitVarInsn(ALOAD, rows[h]);
-                    mv.visitVarInsn(ALOAD, acc[r][h]);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "fma", "(" + ROOT_VECTOR_DESC + ROOT_VECTOR_DESC + ")" + VECTOR_DESC, false);
-                    mv.visitVarInsn(ASTORE, acc[r][h]);
-                }
+                for (int h = 0; h < 2; h++) fma(mv, weight, rows[h], acc[r][h]);
             }
             mv.visitIincInsn(i, 1);
             mv.visitIincInsn(x, BLOCK);
@@ -429,6 +397,36 @@ final class BlockDotEmitter {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Pushes the gather fromArray(S, array, index + {0, k, 2k, ...}): 16 rows of a row-major [][k] array. */
+    private void gather(int array, Runnable index) {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
+        mv.visitVarInsn(ALOAD, array);
+        index.run();
+        mv.visitFieldInsn(GETSTATIC, owner, k.name() + "_aRows", INDEX_MAP);
+        push(mv, 0);
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI[II)" + VECTOR_DESC, false);
+    }
+
+    /** Pushes FloatVector.broadcast(S, array[index]). */
+    private void broadcast(int array, Runnable index) {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
+        mv.visitVarInsn(ALOAD, array);
+        index.run();
+        mv.visitInsn(FALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+    }
+
+    /** Pushes row * k + column for the int local {@code row}: an element of a row-major [][k] array. */
+    private Runnable rowOffset(int row, int column) {
+        return () -> {
+            mv.visitVarInsn(ILOAD, row);
+            push(mv, k.k());
+            mv.visitInsn(IMUL);
+            push(mv, column);
+            mv.visitInsn(IADD);
+        };
     }
 
     /** local = value. */

@@ -159,20 +159,34 @@ public final class VectorKernelEmitter {
     }
 
     private void zero() {
-        species();
+        zero(mv, owner);
+    }
+
+    /** Pushes FloatVector.zero(S), S the species field of the helper class {@code owner}. */
+    static void zero(MethodVisitor mv, String owner) {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
         mv.visitMethodInsn(INVOKESTATIC, VECTOR, "zero", "(" + SPECIES_DESC + ")" + VECTOR_DESC, false);
     }
 
     /** fromArray(S, array, index) where index is on the stack after the call to emitIndex. */
     private void load(int array, Runnable index) {
-        species();
+        load(mv, owner, array, index);
+    }
+
+    /** Pushes fromArray(S, array, index), {@code index} pushing the int index. */
+    static void load(MethodVisitor mv, String owner, int array, Runnable index) {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
         mv.visitVarInsn(ALOAD, array);
         index.run();
         mv.visitMethodInsn(INVOKESTATIC, VECTOR, "fromArray", "(" + SPECIES_DESC + "[FI)" + VECTOR_DESC, false);
     }
 
-    /** acc = a.fma(b, acc) for vector locals. */
     private void fma(int a, int b, int acc) {
+        fma(mv, a, b, acc);
+    }
+
+    /** acc = a.fma(b, acc) for vector locals. */
+    static void fma(MethodVisitor mv, int a, int b, int acc) {
         mv.visitVarInsn(ALOAD, a);
         mv.visitVarInsn(ALOAD, b);
         mv.visitVarInsn(ALOAD, acc);
