@@ -115,13 +115,13 @@ public class KernelBenchmark {
         System.out.printf(Locale.ROOT, "%nFMA peak measured now: %.1f GFLOP/s on one core%n", peak);
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
-            if (name.equals("multiply")) {
+            if (name.equals("multiply") || name.equals("compiled")) {
                 String layer = r.getParams().getParam("layer");
                 int rows = Integer.parseInt(r.getParams().getParam("rows"));
                 double micros = r.getPrimaryResult().getScore();
                 double gflops = GemmBenchmark.flops(layer, rows) / micros / 1e3;
-                System.out.printf(Locale.ROOT, "packed product %s, %4d rows: %10.2f us  %6.1f GFLOP/s  %3.0f%% of peak%n",
-                        layer, rows, micros, gflops, 100 * gflops / peak);
+                System.out.printf(Locale.ROOT, "packed product %s, %-8s %4d rows: %10.2f us  %6.1f GFLOP/s  %3.0f%% of peak%n",
+                        layer, name.equals("multiply") ? "runtime" : "compiled", rows, micros, gflops, 100 * gflops / peak);
                 continue;
             }
             if (r.getParams().getBenchmark().contains("ConvBenchmark")) {

@@ -100,7 +100,7 @@ public final class Compiler {
         Map<String, byte[]> classes = new LinkedHashMap<>(ClassEmitter.emit(plan));
         if (plan.hasVectorCode()) {
             classes.put(plan.helperClassName().replace('/', '.'),
-                    VectorKernelEmitter.emit(plan.helperClassName(), plan.vectorKernels(), plan.vectorLoops()));
+                    VectorKernelEmitter.emit(plan.helperClassName(), plan.vectorKernels(), plan.vectorLoops(), plan.tallProducts()));
         }
         return classes;
     }

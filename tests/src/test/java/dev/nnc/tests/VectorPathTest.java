@@ -56,6 +56,21 @@ class VectorPathTest {
             }
             """;
 
+    /**
+     * Outputs in whole halves of the packed product's panels (96 = one panel and a half, 64
+     * = one): prediction's tall tiles of 14 and 12 rows, generated with the model, take the
+     * rows they can; the runtime's tiles the rows left.
+     */
+    private static final String TALL = """
+            model Tall {
+                input  x: [37]
+                target y: class[5]
+                output p = x -> dense(96) -> relu -> dense(64) -> tanh -> dense(5) -> softmax
+                loss      cross_entropy(p, y)
+                optimizer adam(lr = 0.01)
+            }
+            """;
+
     private static Network network(String program, boolean vector, int rows) {
         String previous = System.getProperty("nnc.vector");
         System.setProperty("nnc.vector", String.valueOf(vector));
@@ -85,10 +100,38 @@ class VectorPathTest {
         bothPathsAgree(NORMALIZED, 75);
     }
 
+    @Test
+    void bothPathsAgreeOnTallTiles() {
+        bothPathsAgree(TALL, 37, 12, 24, 25, 28, 64, 121, 133);
+    }
+
+    /** A row predicted in a batch, by the model's tall tiles, gives the bits it gives alone, by the runtime's. */
+    @Test
+    void tallTilesGiveTheBitsOfTheRuntimesTiles() {
+        Network one = network(TALL, true, 1);
+        one.packWeights();
+        // 64: two tiles of 14, three of 12; 133: a block of 120 rows in tiles of 12, a tile after it, one row left
+        for (int rows : new int[]{64, 133}) {
+            Network batch = network(TALL, true, rows);
+            batch.packWeights();
+            float[] x = new float[rows * 37];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.cos(i * 0.91);
+            float[] outputs = batch.predict(x, rows).clone();
+            for (int r = 0; r < rows; r++) {
+                float[] alone = one.predict(java.util.Arrays.copyOfRange(x, r * 37, (r + 1) * 37), 1);
+                assertArrayEquals(java.util.Arrays.copyOfRange(outputs, r * 5, (r + 1) * 5), alone, rows + " rows, row " + r);
+            }
+        }
+    }
+
     private static void bothPathsAgree(String program, int width) {
-        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "tests run with the module");
         // the training products run in tiles of 8 rows; the forward products' whole blocks of 32 rows in the block form
-        for (int rows : new int[]{1, 3, 4, 7, 8, 13, 17, 32, 33, 45, 64, 70}) {
+        bothPathsAgree(program, width, 1, 3, 4, 7, 8, 13, 17, 32, 33, 45, 64, 70);
+    }
+
+    private static void bothPathsAgree(String program, int width, int... batches) {
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "tests run with the module");
+        for (int rows : batches) {
             Network vector = network(program, true, rows);
             Network scalar = network(program, false, rows);
             float[] x = new float[rows * width];

@@ -40,7 +40,12 @@ public record ClassPlan(
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {
-        return !vectorKernels.isEmpty() || !vectorLoops.isEmpty();
+        return !vectorKernels.isEmpty() || !vectorLoops.isEmpty() || !tallProducts().isEmpty();
+    }
+
+    /** The packed weights whose products prediction computes in the helper's tall tiles (see {@link TallTileEmitter}). */
+    public List<Loop.PackedWeight> tallProducts() {
+        return packedWeights.stream().filter(TallTileEmitter::applies).toList();
     }
 
     /** The class of the Vector API products, beside the model class. */

@@ -160,17 +160,30 @@ final class LoopEmitter {
         }
     }
 
-    /** {@code if (packed != null) Gemm.multiply(a, packed, out, rows, k, n); else fallback}. */
+    /**
+     * {@code if (packed != null) Gemm.multiply(a, packed, out, helper.tall(a, packed, out, rows), rows, k, n);
+     * else fallback}: the helper's tall tiles take the rows they can, the runtime the rest
+     * (all of them when the outputs do not fill half panels: there is no tall method).
+     */
     private void packedProduct(PackedProduct product) {
         Label fallback = new Label();
         Label done = new Label();
-        mv.visitVarInsn(ALOAD, array(product.weight().field()));
+        PackedWeight weight = product.weight();
+        mv.visitVarInsn(ALOAD, array(weight.field()));
         mv.visitJumpInsn(IFNULL, fallback);
-        for (String array : List.of(product.a(), product.weight().field(), product.out())) mv.visitVarInsn(ALOAD, array(array));
+        List<String> arrays = List.of(product.a(), weight.field(), product.out());
+        for (String array : arrays) mv.visitVarInsn(ALOAD, array(array));
+        if (TallTileEmitter.applies(weight)) {
+            for (String array : arrays) mv.visitVarInsn(ALOAD, array(array));
+            index(product.rows());
+            mv.visitMethodInsn(INVOKESTATIC, helper, TallTileEmitter.method(weight), TallTileEmitter.DESCRIPTOR, false);
+        } else {
+            mv.visitInsn(ICONST_0);
+        }
         index(product.rows());
-        mv.visitLdcInsn(product.weight().k());
-        mv.visitLdcInsn(product.weight().n());
-        mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.GEMM, "multiply", "([F[F[FIII)V", false);
+        mv.visitLdcInsn(weight.k());
+        mv.visitLdcInsn(weight.n());
+        mv.visitMethodInsn(INVOKESTATIC, ClassEmitter.GEMM, "multiply", "([F[F[FIIII)V", false);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(fallback);
         statement(product.fallback());

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.emit;
 
+import dev.nnc.compiler.loop.Loop.PackedWeight;
 import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
 import dev.nnc.compiler.source.CompilerBug;
@@ -61,15 +62,15 @@ public final class VectorKernelEmitter {
         this.owner = owner;
     }
 
-    public static byte[] emit(String helperName, List<VectorMatMul> kernels, List<VectorLoop> loops) {
+    public static byte[] emit(String helperName, List<VectorMatMul> kernels, List<VectorLoop> loops, List<PackedWeight> tall) {
         try {
-            return new VectorKernelEmitter(helperName).emitClass(kernels, loops);
+            return new VectorKernelEmitter(helperName).emitClass(kernels, loops, tall);
         } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
             throw ClassEmitter.tooLarge(e);
         }
     }
 
-    private byte[] emitClass(List<VectorMatMul> kernels, List<VectorLoop> loops) {
+    private byte[] emitClass(List<VectorMatMul> kernels, List<VectorLoop> loops, List<PackedWeight> tall) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -108,6 +109,7 @@ public final class VectorKernelEmitter {
             mv.visitEnd();
             if (k.dot()) new BlockDotEmitter(cw, owner, k).emit();
         }
+        for (PackedWeight w : tall) new TallTileEmitter(cw, owner, w).emit();
         for (VectorLoop loop : loops) {
             mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, loop.name(), loop.descriptor(), null, null);
             mv.visitCode();

@@ -59,9 +59,19 @@ public final class Gemm {
 
     /** c[rows][n] = a[rows][k] · wᵀ, with w packed by {@link #pack}. */
     public static void multiply(float[] a, float[] packed, float[] c, int rows, int k, int n) {
+        multiply(a, packed, c, 0, rows, k, n);
+    }
+
+    /**
+     * Rows [from, rows) of c = a · wᵀ. A model's own kernel computes the rows before
+     * {@code from} in taller tiles, which it can because it knows k (its tiles read the
+     * rows of a at distances fixed when the model is compiled; here k is a variable, and
+     * a row more per tile would cost C2 a register it does not have).
+     */
+    public static void multiply(float[] a, float[] packed, float[] c, int from, int rows, int k, int n) {
         int panels = n / PANEL;
-        int tiled = rows - rows % TILE_ROWS;
-        for (int block = 0; block < tiled; block += BLOCK_ROWS) {
+        int tiled = rows - (rows - from) % TILE_ROWS;
+        for (int block = from; block < tiled; block += BLOCK_ROWS) {
             int blockEnd = Math.min(tiled, block + BLOCK_ROWS);
             for (int p = 0; p < panels; p++) {
                 for (int row = block; row < blockEnd; row += TILE_ROWS) {
@@ -78,7 +88,7 @@ public final class Gemm {
         for (; row + 2 <= rows; row += 2) {
             for (int p = 0; p < panels; p++) GemmTiles.tile2x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
         }
-        if (rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
+        if (from == 0 && rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
             // one sample: the upper half of the panels on the helper's core
             int mid = panels / 2;
             ROW_HALF.set(a, packed, c, k, n, mid, panels);
@@ -88,7 +98,7 @@ public final class Gemm {
         } else {
             for (; row < rows; row++) panelsOfRow(a, row, packed, c, k, n, 0, panels);
         }
-        if (panels * PANEL < n) narrowPanel(a, packed, c, rows, k, n, panels * k * PANEL, panels * PANEL);
+        if (panels * PANEL < n) narrowPanel(a, packed, c, from, rows, k, n, panels * k * PANEL, panels * PANEL);
     }
 
     /**
@@ -123,11 +133,11 @@ public final class Gemm {
     private static final RowHalf ROW_HALF = new RowHalf();
 
     /** The last panel, narrower than 64 columns: one vector at a time, the last one masked. */
-    private static void narrowPanel(float[] a, float[] packed, float[] c, int rows, int k, int n, int bStart, int column) {
+    private static void narrowPanel(float[] a, float[] packed, float[] c, int from, int rows, int k, int n, int bStart, int column) {
         for (int v = 0; column + v * 16 < n; v++) {
             VectorMask<Float> mask = S.indexInRange(column + v * 16, n);
             int b = bStart + v * 16;
-            int row = 0;
+            int row = from;
             for (; row + TILE_ROWS <= rows; row += TILE_ROWS) GemmTiles.tile6x1(a, k, row, packed, b, k, c, n, row * n + column + v * 16, mask);
             for (; row < rows; row++) GemmTiles.tile1x1(a, k, row, packed, b, k, c, n, row * n + column + v * 16, mask);
         }

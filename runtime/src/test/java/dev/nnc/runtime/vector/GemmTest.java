@@ -57,6 +57,28 @@ class GemmTest {
     }
 
     @Test
+    void rowsFromAFirstRowOnLeaveTheRowsBeforeIt() {
+        // a model's tall tiles compute the rows before `from`; the runtime, the same bits for the rest
+        Random random = new Random(4);
+        int k = 50;
+        for (int n : new int[]{10, 64, 100}) {
+            int rows = 31;
+            float[] a = random(rows * k, random);
+            float[] packed = Gemm.pack(random(n * k, random), n, k);
+            float[] all = new float[rows * n];
+            Gemm.multiply(a, packed, all, rows, k, n);
+            for (int from : new int[]{0, 1, 12, 24, 30, 31}) {
+                float[] part = new float[rows * n];
+                java.util.Arrays.fill(part, 0, from * n, 7f);
+                Gemm.multiply(a, packed, part, from, rows, k, n);
+                for (int i = 0; i < from * n; i++) assertEquals(7f, part[i], "from " + from + ": before it, untouched");
+                assertArrayEquals(java.util.Arrays.copyOfRange(all, from * n, rows * n),
+                        java.util.Arrays.copyOfRange(part, from * n, rows * n), "n " + n + " from " + from);
+            }
+        }
+    }
+
+    @Test
     void oneRowSplitOverTwoCoresGivesTheBitsOfABatch() {
         // one row of a product of SPLIT_MACS or more has its upper panels computed on the
         // Helper's thread (when the machine has two cores); in a batch, one thread computes it
