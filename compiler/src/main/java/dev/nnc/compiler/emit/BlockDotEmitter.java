@@ -305,14 +305,8 @@ final class BlockDotEmitter {
         mv.visitCode();
         int b = 0, work = 1, c = 2, j = 3, first = 4, i = 5, end = 6, x = 7;
         int next = 8;
-        int[][] acc = new int[width][2];
-        for (int r = 0; r < width; r++) {
-            for (int h = 0; h < 2; h++) {
-                acc[r][h] = next++;
-                zero(mv, owner);
-                mv.visitVarInsn(ASTORE, acc[r][h]);
-            }
-        }
+        int[][] acc = zeros(mv, owner, width, 2, next);
+        next += width * 2;
         int[] rows = {next++, next++};
         int weight = next++;
         // for (i = j * k, end = i + k, x = 0; i < end; i++, x += 32): i walks row j of b, x the work array

@@ -10,21 +10,24 @@ import static dev.nnc.compiler.emit.VectorKernelEmitter.*;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
- * Prediction's product c = a · wᵀ for the rows of a batch that fill tiles of 12, on the
- * panels the runtime's {@code Gemm.pack} made of w (64 columns of wᵀ per panel, k rows
- * of them). A tile is 12 rows by 32 columns (half a panel): per step of k, two vector
- * loads of the panel and 12 broadcasts of a for 24 FMAs. The runtime's own tile is 6 rows
- * by 4 vectors, because there k is a variable: each row of a then needs a register of its
- * own for its offset, and C2 has none to spare for more rows. Here the rows of a lie at
- * distances the compiler knows (r · k), so one register walks all twelve and the JIT
- * checks their bounds once per loop. On the Fashion-MNIST MLP's first layer (784 by 256,
- * 120 rows, one core, JDK 17, 2026-11-28, three JVMs each): 165-180 GFLOP/s in a Java
- * harness of this tile against 140-150 for the runtime's.
+ * Prediction's product c = a · wᵀ for the rows of a batch that fill tiles of 14 and 12
+ * rows, on the panels the runtime's {@code Gemm.pack} made of w (64 columns of wᵀ per
+ * panel, k rows of them). A tile is 14 or 12 rows by 32 columns (half a panel): per step
+ * of k, two vector loads of the panel and a broadcast of each row's element of a, 28 or
+ * 24 FMAs. The runtime's own tile is 6 rows by 4 vectors, because there k is a variable:
+ * each row of a then needs a register of its own for its offset, and C2 has none to
+ * spare for more rows. Here the rows of a lie at distances the compiler knows (r · k), so
+ * one register walks them all and the JIT checks their bounds once per loop. Per FMA,
+ * the taller tile loads half the bytes of the panel; on this machine's 512-bit loads,
+ * which mostly straddle two cache lines (a Java array is not aligned to 64 bytes), that
+ * is what counts. JMH (GemmBenchmark, three JVMs each, 2026-11-28): 784 by 256 at 64
+ * rows, 143.5 us against 170.5 for the runtime's tiles; 256 by 128, 24.2 against 27.1.
  *
- * <p>The rows past the last tile of 12 are left to {@code Gemm.multiply(a, packed, c,
- * from, rows, k, n)}, which also keeps one sample's path. Each element of c is the same
- * chain of FMAs over k in order as the runtime's tiles compute, so a row's outputs do not
- * depend on which of them it falls to.
+ * <p>A batch of 12q + m rows takes min(q, m / 2) tiles of 14 and the rest of 12 (64 rows:
+ * two of 14, three of 12); the rows past them are left to {@code Gemm.multiply(a,
+ * packed, c, from, rows, k, n)}, which also keeps one sample's path. Each element of c
+ * is the same chain of FMAs over k in order as the runtime's tiles compute, so a row's
+ * outputs do not depend on which of them it falls to.
  */
 final class TallTileEmitter {
     /** Rows per tile: 12, or 14 where that leaves fewer rows to the runtime (28 of the 32 vector registers for accumulators). */
@@ -122,7 +125,7 @@ final class TallTileEmitter {
             mv.visitVarInsn(ILOAD, from);
             mv.visitVarInsn(ISTORE, block);
         }
-        loop(block, to, blockRows, () -> {
+        loop(block, local(to), blockRows, () -> {
             // end = min(to, block + blockRows)
             mv.visitVarInsn(ILOAD, to);
             mv.visitVarInsn(ILOAD, block);
@@ -131,10 +134,10 @@ final class TallTileEmitter {
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
             mv.visitVarInsn(ISTORE, end);
             set(half, 0);
-            loopTo(half, w.n() / HALF, 1, () -> {
+            loop(half, () -> push(mv, w.n() / HALF), 1, () -> {
                 mv.visitVarInsn(ILOAD, block);
                 mv.visitVarInsn(ISTORE, row);
-                loop(row, end, height, () -> {
+                loop(row, local(end), height, () -> {
                     // name_tile<height>(a, row * k, packed, (half >> 1) * k * 64 + (half & 1) * 32, c, row * n + half * 32)
                     mv.visitVarInsn(ALOAD, a);
                     times(row, w.k());
@@ -167,14 +170,8 @@ final class TallTileEmitter {
         mv.visitCode();
         int a = 0, aStart = 1, b = 2, bStart = 3, c = 4, cStart = 5, p = 6, q = 7, end = 8;
         int next = 9;
-        int[][] acc = new int[height][2];
-        for (int r = 0; r < height; r++) {
-            for (int v = 0; v < 2; v++) {
-                acc[r][v] = next++;
-                zero(mv, owner);
-                mv.visitVarInsn(ASTORE, acc[r][v]);
-            }
-        }
+        int[][] acc = zeros(mv, owner, height, 2, next);
+        next += height * 2;
         int[] panel = {next++, next++};
         int x = next;
         // for (p = bStart, q = aStart, end = bStart + k * 64; p < end; p += 64, q++): the loop runs on
@@ -183,36 +180,27 @@ final class TallTileEmitter {
         mv.visitVarInsn(ISTORE, p);
         mv.visitVarInsn(ILOAD, aStart);
         mv.visitVarInsn(ISTORE, q);
-        mv.visitVarInsn(ILOAD, bStart);
-        push(mv, w.k() * PANEL);
-        mv.visitInsn(IADD);
+        plus(bStart, w.k() * PANEL);
         mv.visitVarInsn(ISTORE, end);
-        Label test = new Label();
-        Label done = new Label();
-        mv.visitLabel(test);
-        mv.visitVarInsn(ILOAD, p);
-        mv.visitVarInsn(ILOAD, end);
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        for (int v = 0; v < 2; v++) {
-            int offset = v * LANES;
-            load(mv, owner, b, () -> plus(p, offset));
-            mv.visitVarInsn(ASTORE, panel[v]);
-        }
-        for (int r = 0; r < height; r++) {
-            // a[q + r * k]: row r of the tile at a constant distance from q
-            int distance = r * w.k();
-            mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-            mv.visitVarInsn(ALOAD, a);
-            plus(q, distance);
-            mv.visitInsn(FALOAD);
-            mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
-            mv.visitVarInsn(ASTORE, x);
-            for (int v = 0; v < 2; v++) fma(mv, x, panel[v], acc[r][v]);
-        }
-        mv.visitIincInsn(p, PANEL);
-        mv.visitIincInsn(q, 1);
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(done);
+        loop(p, local(end), PANEL, () -> {
+            for (int v = 0; v < 2; v++) {
+                int offset = v * LANES;
+                load(mv, owner, b, () -> plus(p, offset));
+                mv.visitVarInsn(ASTORE, panel[v]);
+            }
+            for (int r = 0; r < height; r++) {
+                // a[q + r * k]: row r of the tile at a constant distance from q
+                int distance = r * w.k();
+                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
+                mv.visitVarInsn(ALOAD, a);
+                plus(q, distance);
+                mv.visitInsn(FALOAD);
+                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+                mv.visitVarInsn(ASTORE, x);
+                for (int v = 0; v < 2; v++) fma(mv, x, panel[v], acc[r][v]);
+            }
+            mv.visitIincInsn(q, 1);
+        });
         for (int r = 0; r < height; r++) {
             for (int v = 0; v < 2; v++) {
                 mv.visitVarInsn(ALOAD, acc[r][v]);
@@ -227,13 +215,13 @@ final class TallTileEmitter {
 
     // ---- bytecode helpers ----
 
-    /** while (var < limit) { body; var += step; }, limit an int local. */
-    private void loop(int var, int limit, int step, Runnable body) {
+    /** while (var < limit) { body; var += step; }, {@code limit} pushing the bound. */
+    private void loop(int var, Runnable limit, int step, Runnable body) {
         Label test = new Label();
         Label done = new Label();
         mv.visitLabel(test);
         mv.visitVarInsn(ILOAD, var);
-        mv.visitVarInsn(ILOAD, limit);
+        limit.run();
         mv.visitJumpInsn(IF_ICMPGE, done);
         body.run();
         mv.visitIincInsn(var, step);
@@ -241,18 +229,9 @@ final class TallTileEmitter {
         mv.visitLabel(done);
     }
 
-    /** while (var < limit) { body; var += step; }, limit a constant. */
-    private void loopTo(int var, int limit, int step, Runnable body) {
-        Label test = new Label();
-        Label done = new Label();
-        mv.visitLabel(test);
-        mv.visitVarInsn(ILOAD, var);
-        push(mv, limit);
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        body.run();
-        mv.visitIincInsn(var, step);
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(done);
+    /** Pushes an int local. */
+    private Runnable local(int var) {
+        return () -> mv.visitVarInsn(ILOAD, var);
     }
 
     /** Pushes var * factor. */

@@ -170,6 +170,23 @@ public final class VectorKernelEmitter {
         mv.visitMethodInsn(INVOKESTATIC, VECTOR, "zero", "(" + SPECIES_DESC + ")" + VECTOR_DESC, false);
     }
 
+    /**
+     * Accumulators of a register tile, {@code rows} by {@code columns} vector locals from
+     * {@code first} on, each set to FloatVector.zero(S); returns their locals.
+     */
+    static int[][] zeros(MethodVisitor mv, String owner, int rows, int columns, int first) {
+        int[][] acc = new int[rows][columns];
+        int next = first;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                acc[r][c] = next++;
+                zero(mv, owner);
+                mv.visitVarInsn(ASTORE, acc[r][c]);
+            }
+        }
+        return acc;
+    }
+
     /** fromArray(S, array, index) where index is on the stack after the call to emitIndex. */
     private void load(int array, Runnable index) {
         load(mv, owner, array, index);
