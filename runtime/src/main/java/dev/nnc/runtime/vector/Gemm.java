@@ -21,6 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * GFLOP/s against 151 when they test k; and no vector is a static constant (a static
  * final zero vector made every kernel fall back to boxed vectors, at 3 GFLOP/s).
  *
+ * <p>A compiled model computes most rows of a batch in taller tiles of its own before it
+ * calls {@link #multiply(float[], float[], float[], int, int, int, int)} for the rest
+ * (the compiler's TallTileEmitter: 14 or 12 rows by half a panel, which its fixed k
+ * allows), on the same panels and with the same chain of FMAs per element.
+ *
  * <p>Needs 512-bit vectors (AVX-512); {@link #available()} says whether this JVM has them.
  */
 public final class Gemm {
