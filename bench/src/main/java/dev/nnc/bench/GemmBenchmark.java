@@ -63,7 +63,7 @@ public class GemmBenchmark {
 
     /**
      * The same product as a compiled model's prediction runs it: the model's tall tiles of
-     * 12 rows (generated with k and n known: see TallTileEmitter), then the runtime's for
+     * 14 and 12 rows (generated with k and n known: see TallTileEmitter), then the runtime's for
      * the rows left. The tiles are those of bench/models/fashion_mlp.nn's layer of this shape.
      */
     @Benchmark

@@ -149,19 +149,16 @@ final class BlockDotEmitter {
         blockEnd(rows, first, end);
         mv.visitVarInsn(ILOAD, first);
         mv.visitVarInsn(ISTORE, at);
-        Label test = new Label();
-        Label done = new Label();
-        mv.visitLabel(test);
-        mv.visitVarInsn(ILOAD, at);
-        mv.visitVarInsn(ILOAD, end);
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        for (int array = 0; array < 3; array++) mv.visitVarInsn(ALOAD, array);
-        mv.visitVarInsn(ILOAD, rows);
-        mv.visitVarInsn(ILOAD, at);
-        mv.visitMethodInsn(INVOKESTATIC, owner, k.name() + "_rows", MATMUL_DESCRIPTOR, false);
-        mv.visitIincInsn(at, TILE_ROWS);
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(done);
+        loop(() -> {
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitVarInsn(ILOAD, end);
+        }, () -> {
+            for (int array = 0; array < 3; array++) mv.visitVarInsn(ALOAD, array);
+            mv.visitVarInsn(ILOAD, rows);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitMethodInsn(INVOKESTATIC, owner, k.name() + "_rows", MATMUL_DESCRIPTOR, false);
+            mv.visitIincInsn(at, TILE_ROWS);
+        });
         finish();
     }
 
@@ -377,14 +374,7 @@ final class BlockDotEmitter {
 
     /** while (left < right) body, where {@code compare} pushes left and right. */
     private void loop(Runnable compare, Runnable body) {
-        Label test = new Label();
-        Label done = new Label();
-        mv.visitLabel(test);
-        compare.run();
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        body.run();
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(done);
+        whileLess(mv, compare, body);
     }
 
     private void finish() {
@@ -405,11 +395,7 @@ final class BlockDotEmitter {
 
     /** Pushes FloatVector.broadcast(S, array[index]). */
     private void broadcast(int array, Runnable index) {
-        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-        mv.visitVarInsn(ALOAD, array);
-        index.run();
-        mv.visitInsn(FALOAD);
-        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+        VectorKernelEmitter.broadcast(mv, owner, array, index);
     }
 
     /** Pushes row * k + column for the int local {@code row}: an element of a row-major [][k] array. */
@@ -425,7 +411,6 @@ final class BlockDotEmitter {
 
     /** local = value. */
     private void set(int local, int value) {
-        push(mv, value);
-        mv.visitVarInsn(ISTORE, local);
+        setInt(mv, local, value);
     }
 }

@@ -3,7 +3,6 @@ package dev.nnc.compiler.emit;
 import dev.nnc.compiler.loop.Loop.PackedWeight;
 import dev.nnc.compiler.source.CompilerBug;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 import static dev.nnc.compiler.emit.VectorKernelEmitter.*;
@@ -120,7 +119,7 @@ final class TallTileEmitter {
     private void blocks(int height, int from, int to) {
         int a = 0, packed = 1, c = 2, block = 8, end = 9, half = 10, row = 11;
         int blockRows = BLOCK / height * height;
-        if (from < 0) set(block, 0);
+        if (from < 0) setInt(mv, block, 0);
         else {
             mv.visitVarInsn(ILOAD, from);
             mv.visitVarInsn(ISTORE, block);
@@ -133,7 +132,7 @@ final class TallTileEmitter {
             mv.visitInsn(IADD);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
             mv.visitVarInsn(ISTORE, end);
-            set(half, 0);
+            setInt(mv, half, 0);
             loop(half, () -> push(mv, w.n() / HALF), 1, () -> {
                 mv.visitVarInsn(ILOAD, block);
                 mv.visitVarInsn(ISTORE, row);
@@ -191,11 +190,7 @@ final class TallTileEmitter {
             for (int r = 0; r < height; r++) {
                 // a[q + r * k]: row r of the tile at a constant distance from q
                 int distance = r * w.k();
-                mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
-                mv.visitVarInsn(ALOAD, a);
-                plus(q, distance);
-                mv.visitInsn(FALOAD);
-                mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+                broadcast(mv, owner, a, () -> plus(q, distance));
                 mv.visitVarInsn(ASTORE, x);
                 for (int v = 0; v < 2; v++) fma(mv, x, panel[v], acc[r][v]);
             }
@@ -217,16 +212,13 @@ final class TallTileEmitter {
 
     /** while (var < limit) { body; var += step; }, {@code limit} pushing the bound. */
     private void loop(int var, Runnable limit, int step, Runnable body) {
-        Label test = new Label();
-        Label done = new Label();
-        mv.visitLabel(test);
-        mv.visitVarInsn(ILOAD, var);
-        limit.run();
-        mv.visitJumpInsn(IF_ICMPGE, done);
-        body.run();
-        mv.visitIincInsn(var, step);
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(done);
+        whileLess(mv, () -> {
+            mv.visitVarInsn(ILOAD, var);
+            limit.run();
+        }, () -> {
+            body.run();
+            mv.visitIincInsn(var, step);
+        });
     }
 
     /** Pushes an int local. */
@@ -248,11 +240,6 @@ final class TallTileEmitter {
             push(mv, constant);
             mv.visitInsn(IADD);
         }
-    }
-
-    private void set(int local, int value) {
-        push(mv, value);
-        mv.visitVarInsn(ISTORE, local);
     }
 
     private void finish() {

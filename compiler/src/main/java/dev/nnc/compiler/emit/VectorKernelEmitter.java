@@ -204,6 +204,15 @@ public final class VectorKernelEmitter {
         fma(mv, a, b, acc);
     }
 
+    /** Pushes FloatVector.broadcast(S, array[index]), {@code index} pushing the int index. */
+    static void broadcast(MethodVisitor mv, String owner, int array, Runnable index) {
+        mv.visitFieldInsn(GETSTATIC, owner, "S", SPECIES_DESC);
+        mv.visitVarInsn(ALOAD, array);
+        index.run();
+        mv.visitInsn(FALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR, "broadcast", "(" + SPECIES_DESC + "F)" + VECTOR_DESC, false);
+    }
+
     /** acc = a.fma(b, acc) for vector locals. */
     static void fma(MethodVisitor mv, int a, int b, int acc) {
         mv.visitVarInsn(ALOAD, a);
@@ -255,8 +264,25 @@ public final class VectorKernelEmitter {
     }
 
     private void setInt(int var, int value) {
-        push(value);
+        setInt(mv, var, value);
+    }
+
+    /** var = value, for an int local. */
+    static void setInt(MethodVisitor mv, int var, int value) {
+        push(mv, value);
         mv.visitVarInsn(ISTORE, var);
+    }
+
+    /** while (left < right) body, where {@code compare} pushes left and right. */
+    static void whileLess(MethodVisitor mv, Runnable compare, Runnable body) {
+        Label test = new Label();
+        Label done = new Label();
+        mv.visitLabel(test);
+        compare.run();
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        body.run();
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(done);
     }
 
     // ---- dot form: c[i][j] = a[i][:] . b[j][:] ----
