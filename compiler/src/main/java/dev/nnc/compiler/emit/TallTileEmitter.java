@@ -34,7 +34,9 @@ final class TallTileEmitter {
     private static final int TALLER = 14;
     private static final int LANES = 16;
     private static final int HALF = 32;
-    private static final int PANEL = 64;
+    private static final int PANEL = dev.nnc.runtime.vector.Gemm.PANEL;
+    /** Floats before the first panel, as Gemm.pack leaves them (so that the panels may start on a cache line). */
+    private static final int FIRST = dev.nnc.runtime.vector.Gemm.FIRST;
     /** Rows per block: a block's rows (120 of 784 floats: 376 KB) stay in L2 while every panel streams past them, as in Gemm. */
     private static final int BLOCK = 10 * ROWS;
     /** {@code (a, packed, c, rows)}: computes rows [0, from) of c and returns from. */
@@ -151,6 +153,8 @@ final class TallTileEmitter {
                     mv.visitInsn(IAND);
                     push(mv, HALF);
                     mv.visitInsn(IMUL);
+                    mv.visitInsn(IADD);
+                    push(mv, FIRST);
                     mv.visitInsn(IADD);
                     mv.visitVarInsn(ALOAD, c);
                     times(row, w.n());

@@ -2,6 +2,7 @@ package dev.nnc.runtime.predict;
 
 import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
+import dev.nnc.runtime.SpinningCrew;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.vector.Rows;
@@ -13,10 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,8 +39,16 @@ public final class Predictor {
     private static final int PART_BYTES = 512 * 1024;
     /** Threads of one batch prediction, the caller's included: one per core, or the system property {@code nnc.threads}. */
     private static final int THREADS = Math.max(1, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors()));
-    /** The helpers of batch prediction, beside the calling thread. */
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, THREADS - 1));
+    /**
+     * The helpers of batch prediction, one per core beside the calling thread, started by
+     * the first batch with parts for them. They spin for a while between batches, as
+     * ONNX Runtime's threads do: through a ForkJoinPool, each batch first woke a parked
+     * thread (typed batches of 1000 rows on two threads, three JVMs each, interleaved,
+     * 2026-11-28: 627,000-638,000 rows/s against 597,000-607,000).
+     */
+    private static SpinningCrew crew;
+    /** Whether a batch has the crew: a batch that finds it taken runs on its caller alone. */
+    private static final AtomicBoolean CREW_TAKEN = new AtomicBoolean();
 
     /** Whether rows are prepared with the Vector API: as the models decide (the module is there, nnc.vector is not false). */
     private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
@@ -183,8 +189,8 @@ public final class Predictor {
     /**
      * Predicts every row, handing each row's outputs to {@code sink} as
      * {@code (outputs, offset, row)}. The rows are cut into parts ({@link #balancedPartRows}); the
-     * calling thread and up to one pool thread per other core take parts until none is
-     * left. A row's outputs do not depend on the part it falls in, nor on the thread. Of
+     * calling thread and a helper per other core take parts until none is left (while
+     * another thread's batch has the helpers, the caller takes every part). A row's outputs do not depend on the part it falls in, nor on the thread. Of
      * bad rows (null, of the wrong width, with a NaN or an infinity), the first is reported.
      */
     void predict(float[][] rows, RowSink sink) {
@@ -201,13 +207,22 @@ public final class Predictor {
                 }
             }
         };
-        int helpers = Math.min(parts - 1, THREADS - 1);
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(Math.max(0, helpers));
-        for (int h = 0; h < helpers; h++) tasks.add(POOL.submit(work));
-        work.run();
-        for (ForkJoinTask<?> t : tasks) t.join();
+        if (parts > 1 && THREADS > 1 && CREW_TAKEN.compareAndSet(false, true)) {
+            try {
+                crew().runEverywhere(work);
+            } finally {
+                CREW_TAKEN.set(false);
+            }
+        } else {
+            work.run();
+        }
         // a bad row's exception reaches the caller as it was thrown: the first part's
         for (IllegalArgumentException e : bad) if (e != null) throw e;
+    }
+
+    private static SpinningCrew crew() {
+        if (crew == null) crew = new SpinningCrew(THREADS - 1, "nnc-batch-prediction"); // only the crew's taker gets here
+        return crew;
     }
 
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {

@@ -31,6 +31,11 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     /** Columns of wᵀ per panel: four vectors of 16 floats. */
     public static final int PANEL = 64;
+    /**
+     * Floats before the first panel: 48 bytes, which with an array's 16 bytes of header
+     * start the panels on a cache line when the array does ({@link AlignedPanels}).
+     */
+    public static final int FIRST = 12;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int TILE_ROWS = 6;
 
@@ -41,15 +46,18 @@ public final class Gemm {
         return FloatVector.SPECIES_PREFERRED.length() >= S.length();
     }
 
-    /** w ([n][k], row-major) as panels of wᵀ: panel p holds, for each kk, w[p*64 .. p*64+63][kk]. */
+    /**
+     * w ([n][k], row-major) as panels of wᵀ: panel p holds, for each kk, w[p*64 .. p*64+63][kk],
+     * from {@link #FIRST} on, in an array that may be longer.
+     */
     public static float[] pack(float[] w, int n, int k) {
         int panels = (n + PANEL - 1) / PANEL;
-        float[] packed = new float[panels * k * PANEL];
+        float[] packed = AlignedPanels.allocate(FIRST + panels * k * PANEL);
         // written in order, read from 64 rows of w at once (five times faster than the other way round)
         for (int p = 0; p < panels; p++) {
             int columns = Math.min(PANEL, n - p * PANEL);
             for (int kk = 0; kk < k; kk++) {
-                int to = (p * k + kk) * PANEL;
+                int to = FIRST + (p * k + kk) * PANEL;
                 for (int jj = 0; jj < columns; jj++) packed[to + jj] = w[(p * PANEL + jj) * k + kk];
             }
         }
@@ -80,7 +88,7 @@ public final class Gemm {
             int blockEnd = Math.min(tiled, block + BLOCK_ROWS);
             for (int p = 0; p < panels; p++) {
                 for (int row = block; row < blockEnd; row += TILE_ROWS) {
-                    GemmTiles.tile6x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+                    GemmTiles.tile6x4(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
                 }
             }
         }
@@ -88,10 +96,10 @@ public final class Gemm {
         // the one-row kernels took at a third of the tile's speed (a sixth of the time)
         int row = tiled;
         for (; row + 4 <= rows; row += 4) {
-            for (int p = 0; p < panels; p++) GemmTiles.tile4x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+            for (int p = 0; p < panels; p++) GemmTiles.tile4x4(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
         }
         for (; row + 2 <= rows; row += 2) {
-            for (int p = 0; p < panels; p++) GemmTiles.tile2x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+            for (int p = 0; p < panels; p++) GemmTiles.tile2x4(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
         }
         if (from == 0 && rows == 1 && panels >= 2 && (long) k * n >= Helper.SPLIT_MACS && Helper.tryClaim()) {
             // one sample: the upper half of the panels on the helper's core
@@ -103,7 +111,12 @@ public final class Gemm {
         } else {
             for (; row < rows; row++) panelsOfRow(a, row, packed, c, k, n, 0, panels);
         }
-        if (panels * PANEL < n) narrowPanel(a, packed, c, from, rows, k, n, panels * k * PANEL, panels * PANEL);
+        if (panels * PANEL < n) narrowPanel(a, packed, c, from, rows, k, n, start(panels, k), panels * PANEL);
+    }
+
+    /** Where panel p begins. */
+    private static int start(int p, int k) {
+        return FIRST + p * k * PANEL;
     }
 
     /**
@@ -112,9 +125,9 @@ public final class Gemm {
      */
     private static void panelsOfRow(float[] a, int row, float[] packed, float[] c, int k, int n, int from, int to) {
         int p = from;
-        for (; p + 4 <= to; p += 4) GemmTiles.tile1x16(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
-        for (; p + 2 <= to; p += 2) GemmTiles.tile1x8(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
-        if (p < to) GemmTiles.tile1x4(a, k, row, packed, p * k * PANEL, k, c, n, row * n + p * PANEL);
+        for (; p + 4 <= to; p += 4) GemmTiles.tile1x16(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
+        for (; p + 2 <= to; p += 2) GemmTiles.tile1x8(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
+        if (p < to) GemmTiles.tile1x4(a, k, row, packed, start(p, k), k, c, n, row * n + p * PANEL);
     }
 
     /** The helper's half of one row: the arguments of {@link #panelsOfRow}. */
