@@ -47,10 +47,12 @@ public final class Conv {
                                float[] padded, int rows, int h, int w, int c, int kh, int kw, int stride, int padTop,
                                int padLeft, int oh, int ow, int f, int relu) {
         float floor = relu == 1 ? 0f : Float.NEGATIVE_INFINITY;
+        int panelStart = 0;
         if (prepacked != null) {
             packed = prepacked;
+            panelStart = Gemm.FIRST;
         } else {
-            packInto(filters, packed, f, c, kh, kw);
+            packInto(filters, packed, 0, f, c, kh, kw);
         }
         int sh = padded == null ? h : Images.paddedHeight(h, kh, stride, padTop, oh);
         int sw = padded == null ? w : Images.paddedWidth(w, kw, stride, padLeft, ow);
@@ -60,20 +62,20 @@ public final class Conv {
         if (rows == 1 && pixels >= 4 * TILE && (long) pixels * kh * kw * c * f >= Helper.SPLIT_MACS && Helper.tryClaim()) {
             // one image: the second half of the tiles on the helper's core
             int mid = (pixels + TILE - 1) / TILE / 2 * TILE;
-            FORWARD_HALF.set(src, packed, bias, out, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            FORWARD_HALF.set(src, packed, panelStart, bias, out, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
             Helper.post(FORWARD_HALF);
-            tiles(src, packed, bias, out, 0, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            tiles(src, packed, panelStart, bias, out, 0, mid, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
             Helper.join();
         } else {
-            tiles(src, packed, bias, out, 0, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            tiles(src, packed, panelStart, bias, out, 0, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
         }
     }
 
     /**
      * The output pixels from {@code from} to {@code to} (a multiple of six apart, or to the
-     * last of all {@code pixels}) of every filter.
+     * last of all {@code pixels}) of every filter; the panels start at {@code packed[panelStart]}.
      */
-    private static void tiles(float[] src, float[] packed, float[] bias, float[] out, int from, int to, int pixels,
+    private static void tiles(float[] src, float[] packed, int panelStart, float[] bias, float[] out, int from, int to, int pixels,
                               int sh, int sw, int c, int kh, int kw, int stride, int oh, int ow, int f, float floor) {
         int rowStride = sw * c;
         int run = kw * c;
@@ -90,7 +92,7 @@ public final class Conv {
             int c0 = q0 * f, c1 = at(q0 + 1, pixels) * f, c2 = at(q0 + 2, pixels) * f;
             int c3 = at(q0 + 3, pixels) * f, c4 = at(q0 + 4, pixels) * f, c5 = at(q0 + 5, pixels) * f;
             for (int fo = 0; fo < f; fo += f - fo >= 4 * L ? 4 * L : 2 * L) {
-                int b = fo / PANEL * k * PANEL + fo % PANEL;
+                int b = panelStart + fo / PANEL * k * PANEL + fo % PANEL;
                 if (run < LONG_RUN) {
                     // short window rows (one channel): the whole window in one call
                     if (f - fo >= 4 * L) {
@@ -127,19 +129,19 @@ public final class Conv {
     /** The helper's half of one image's {@link #forward}: the arguments of {@link #tiles}. */
     private static final class ForwardHalf implements Runnable {
         private float[] src, packed, bias, out;
-        private int from, pixels, sh, sw, c, kh, kw, stride, oh, ow, f;
+        private int panelStart, from, pixels, sh, sw, c, kh, kw, stride, oh, ow, f;
         private float floor;
 
-        void set(float[] src, float[] packed, float[] bias, float[] out, int from, int pixels, int sh, int sw, int c,
+        void set(float[] src, float[] packed, int panelStart, float[] bias, float[] out, int from, int pixels, int sh, int sw, int c,
                  int kh, int kw, int stride, int oh, int ow, int f, float floor) {
-            this.src = src; this.packed = packed; this.bias = bias; this.out = out;
+            this.src = src; this.packed = packed; this.panelStart = panelStart; this.bias = bias; this.out = out;
             this.from = from; this.pixels = pixels; this.sh = sh; this.sw = sw; this.c = c; this.kh = kh; this.kw = kw;
             this.stride = stride; this.oh = oh; this.ow = ow; this.f = f; this.floor = floor;
         }
 
         @Override
         public void run() {
-            tiles(src, packed, bias, out, from, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
+            tiles(src, packed, panelStart, bias, out, from, pixels, pixels, sh, sw, c, kh, kw, stride, oh, ow, f, floor);
             src = packed = bias = out = null; // the model's buffers are not the helper's to keep
         }
     }
@@ -278,23 +280,24 @@ public final class Conv {
     /**
      * Filters [f][c][kh][kw] in panels of 64 filters, as {@link Gemm} packs a weight matrix:
      * for each window element (ky, kx, ci) in order, its weight in each of the panel's
-     * filters (zero past f); {@link #packedSize} floats.
+     * filters (zero past f); {@link #packedSize} floats from {@link Gemm#FIRST} on, in an
+     * array that may be longer ({@link AlignedPanels}), for {@link #forward}'s prepacked.
      */
     public static float[] pack(float[] filters, int f, int c, int kh, int kw) {
-        float[] packed = new float[packedSize(f, c, kh, kw)];
-        packInto(filters, packed, f, c, kh, kw);
+        float[] packed = AlignedPanels.allocate(Gemm.FIRST + packedSize(f, c, kh, kw));
+        packInto(filters, packed, Gemm.FIRST, f, c, kh, kw);
         return packed;
     }
 
-    /** Floats in filters packed by {@link #pack}. */
+    /** Floats of the panels of packed filters. */
     public static int packedSize(int f, int c, int kh, int kw) {
         return (f + PANEL - 1) / PANEL * PANEL * kh * kw * c;
     }
 
-    private static void packInto(float[] filters, float[] packed, int f, int c, int kh, int kw) {
+    private static void packInto(float[] filters, float[] packed, int first, int f, int c, int kh, int kw) {
         int k = kh * kw * c;
         for (int fo = 0; fo < f; fo++) {
-            int column = fo / PANEL * k * PANEL + fo % PANEL;
+            int column = first + fo / PANEL * k * PANEL + fo % PANEL;
             for (int ci = 0, from = fo * c * kh * kw; ci < c; ci++) {
                 for (int ky = 0; ky < kh; ky++) {
                     for (int kx = 0; kx < kw; kx++, from++) packed[column + ((ky * kw + kx) * c + ci) * PANEL] = filters[from];
