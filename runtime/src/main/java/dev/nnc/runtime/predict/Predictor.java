@@ -2,7 +2,7 @@ package dev.nnc.runtime.predict;
 
 import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
-import dev.nnc.runtime.SpinningCrew;
+import dev.nnc.runtime.ClaimableCrew;
 import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.vector.Rows;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,14 +40,13 @@ public final class Predictor {
     private static final int THREADS = Math.max(1, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors()));
     /**
      * The helpers of batch prediction, one per core beside the calling thread, started by
-     * the first batch with parts for them. They spin for a while between batches, as
-     * ONNX Runtime's threads do: through a ForkJoinPool, each batch first woke a parked
-     * thread (typed batches of 1000 rows on two threads, three JVMs each, interleaved,
-     * 2026-11-28: 627,000-638,000 rows/s against 597,000-607,000).
+     * the first batch with parts for them; a batch that finds them taken by another
+     * thread's runs on its caller alone. They spin for a while between batches, as ONNX
+     * Runtime's threads do: through a ForkJoinPool, each batch first woke a parked thread
+     * (typed batches of 1000 rows on two threads, medians of three JVMs each, interleaved,
+     * 2026-11-28: 627,000-639,000 rows/s against 597,000-607,000).
      */
-    private static SpinningCrew crew;
-    /** Whether a batch has the crew: a batch that finds it taken runs on its caller alone. */
-    private static final AtomicBoolean CREW_TAKEN = new AtomicBoolean();
+    private static final ClaimableCrew HELPERS = new ClaimableCrew(THREADS - 1, "nnc-batch-prediction");
 
     /** Whether rows are prepared with the Vector API: as the models decide (the module is there, nnc.vector is not false). */
     private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
@@ -190,8 +188,9 @@ public final class Predictor {
      * Predicts every row, handing each row's outputs to {@code sink} as
      * {@code (outputs, offset, row)}. The rows are cut into parts ({@link #balancedPartRows}); the
      * calling thread and a helper per other core take parts until none is left (while
-     * another thread's batch has the helpers, the caller takes every part). A row's outputs do not depend on the part it falls in, nor on the thread. Of
-     * bad rows (null, of the wrong width, with a NaN or an infinity), the first is reported.
+     * another thread's batch has the helpers, the caller takes every part). A row's
+     * outputs do not depend on the part it falls in, nor on the thread. Of bad rows
+     * (null, of the wrong width, with a NaN or an infinity), the first is reported.
      */
     void predict(float[][] rows, RowSink sink) {
         int size = balancedPartRows(rows.length, partRows, THREADS);
@@ -207,22 +206,17 @@ public final class Predictor {
                 }
             }
         };
-        if (parts > 1 && THREADS > 1 && CREW_TAKEN.compareAndSet(false, true)) {
+        if (parts > 1 && THREADS > 1 && HELPERS.tryClaim()) {
             try {
-                crew().runEverywhere(work);
+                HELPERS.crew().runEverywhere(work);
             } finally {
-                CREW_TAKEN.set(false);
+                HELPERS.release();
             }
         } else {
             work.run();
         }
         // a bad row's exception reaches the caller as it was thrown: the first part's
         for (IllegalArgumentException e : bad) if (e != null) throw e;
-    }
-
-    private static SpinningCrew crew() {
-        if (crew == null) crew = new SpinningCrew(THREADS - 1, "nnc-batch-prediction"); // only the crew's taker gets here
-        return crew;
     }
 
     private void predictPart(float[][] rows, int from, int to, RowSink sink) {

@@ -13,12 +13,14 @@ import java.lang.reflect.Method;
  * moves it; {@link Gemm#FIRST} floats later, the first panel starts on one. So under G1,
  * {@link #allocate} makes packed weights of {@link #MIN_BYTES} or more humongous,
  * padded to half a region, when that is at most {@link #MAX_PADDED_BYTES} (regions of
- * up to 8 MB, as G1 chooses them for heaps of up to about 16 GB). Under other collectors, or with larger
- * regions, it allocates as usual, and the panels lie where they fall.
+ * up to 8 MB, as G1 chooses them for heaps of up to about 16 GB). Under other
+ * collectors, or with larger regions, it allocates as usual, and the panels lie where
+ * they fall.
  *
- * <p>Measured on the Fashion-MNIST MLP (2026-11-28, three JVMs each, interleaved, G1
- * with 1 MB regions): one sample 6.1-6.8 us aligned against 6.5-7.4 as allocated; batch
- * prediction 4-8% faster.
+ * <p>Measured on the Fashion-MNIST MLP (2026-11-28, three JVMs each, interleaved,
+ * medians per JVM): with G1's 1 MB regions, one sample 6.2-6.8 us aligned against
+ * 6.6-7.2 as allocated, batches 0-6% faster; with this machine's default 4 MB regions
+ * (and the batches' spinning helpers), one sample 6.1-6.8 us against 7.2-8.0.
  */
 final class AlignedPanels {
     /** Smaller arrays stay as allocated: padding would cost many times their size for little. */

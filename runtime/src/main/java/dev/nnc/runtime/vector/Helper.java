@@ -1,8 +1,7 @@
 package dev.nnc.runtime.vector;
 
+import dev.nnc.runtime.ClaimableCrew;
 import dev.nnc.runtime.SpinningCrew;
-
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A second core for the kernels of one-sample prediction: one daemon thread that takes
@@ -32,9 +31,8 @@ final class Helper {
      */
     static final long SPLIT_MACS = 50_000;
 
-    private static final AtomicBoolean CLAIMED = new AtomicBoolean();
-    /** Started by the first hand-off: a program that never splits a kernel has no helper thread. */
-    private static SpinningCrew crew;
+    /** The one helper thread, started by the first hand-off: a program that never splits a kernel has none. */
+    private static final ClaimableCrew HELPER = new ClaimableCrew(1, "nnc-prediction-helper");
 
     private Helper() {}
 
@@ -44,21 +42,20 @@ final class Helper {
      * {@link #post}s it, does its own half and then calls {@link #join}.
      */
     static boolean tryClaim() {
-        return ENABLED && CLAIMED.compareAndSet(false, true);
+        return ENABLED && HELPER.tryClaim();
     }
 
     /** Gives the claimed helper its half. */
     static void post(Runnable half) {
-        if (crew == null) crew = new SpinningCrew(1, "nnc-prediction-helper"); // only the claimer gets here
-        crew.start(half);
+        HELPER.crew().start(half);
     }
 
     /** Waits for the helper's half, and frees the helper. */
     static void join() {
         try {
-            crew.await();
+            HELPER.crew().await();
         } finally {
-            CLAIMED.set(false);
+            HELPER.release();
         }
     }
 }
