@@ -3,6 +3,7 @@ package dev.nnc.runtime;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Helper threads for work handed off in pieces of microseconds: a training step's
@@ -17,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One thread hands off at a time: {@link #start} gives every helper the same task,
  * {@link #await} waits for all of them; {@link #runEverywhere} also runs it on the
- * calling thread in between. A task is published by the volatile hand-off, so it may be
- * a mutable object the caller reuses (nothing need be allocated per hand-off).
+ * calling thread in between, and {@link #runOnEach} gives each thread its own index. A
+ * task is published by the volatile hand-off, so it may be a mutable object the caller
+ * reuses (nothing need be allocated per hand-off).
  */
 public final class SpinningCrew implements AutoCloseable {
     /** How long a helper spins for the next task before it parks. */
@@ -28,6 +30,8 @@ public final class SpinningCrew implements AutoCloseable {
     /** Counts hand-offs; a helper runs the task once for each new value it sees. */
     private volatile long round;
     private volatile Runnable task;
+    /** The task of {@link #runOnEach}, when the hand-off is one: helper i runs it with i + 1. */
+    private volatile IntConsumer indexedTask;
     private volatile boolean closed;
     private volatile Throwable failure;
     private final AtomicInteger finished = new AtomicInteger();
@@ -48,10 +52,28 @@ public final class SpinningCrew implements AutoCloseable {
 
     /** Runs {@code task} on every helper and on this thread at once, and returns when all have finished. */
     public void runEverywhere(Runnable task) {
-        start(task);
+        run(task, null);
+    }
+
+    /**
+     * Runs {@code task.accept(0)} on this thread and {@code task.accept(i + 1)} on helper
+     * i, at once, and returns when all have finished. A helper's index is always the
+     * same, so work a caller deals out by index runs on the same core step after step,
+     * and the data it writes stays in that core's caches (a training step's parts and
+     * update slices: see the trainer's StepRunner).
+     */
+    public void runOnEach(IntConsumer task) {
+        run(null, task);
+    }
+
+    /** Hands off one of the two tasks, runs it here too, waits for the helpers; rethrows the first exception. */
+    private void run(Runnable plain, IntConsumer indexed) {
+        indexedTask = indexed;
+        start(plain);
         Throwable mine = null;
         try {
-            task.run();
+            if (plain != null) plain.run();
+            else indexed.accept(0);
         } catch (Throwable e) {
             mine = e;
         }
@@ -63,7 +85,7 @@ public final class SpinningCrew implements AutoCloseable {
     public void start(Runnable task) {
         finished.set(0);
         this.task = task;
-        round++; // only the handing thread writes it; the volatile write publishes the task
+        round++; // only the handing thread writes it; the volatile write publishes the task (or the indexed one)
         for (int i = 0; i < threads.length; i++) {
             if (parked.get(i) == 1) LockSupport.unpark(threads[i]);
         }
@@ -77,6 +99,7 @@ public final class SpinningCrew implements AutoCloseable {
     private Throwable finish() {
         while (finished.get() < threads.length) Thread.onSpinWait();
         task = null; // not the crew's to keep
+        indexedTask = null;
         Throwable f = failure;
         failure = null;
         return f;
@@ -89,7 +112,9 @@ public final class SpinningCrew implements AutoCloseable {
             if (round != seen) {
                 seen = round;
                 try {
-                    task.run();
+                    Runnable plain = task;
+                    if (plain != null) plain.run();
+                    else indexedTask.accept(id + 1);
                 } catch (Throwable e) {
                     failure = e;
                 }

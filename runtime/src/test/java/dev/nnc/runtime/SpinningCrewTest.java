@@ -29,6 +29,22 @@ class SpinningCrewTest {
     }
 
     @Test
+    void eachThreadGetsItsOwnIndexAndKeepsIt() throws InterruptedException {
+        try (SpinningCrew crew = new SpinningCrew(3, "test")) {
+            Thread[] byIndex = new Thread[4];
+            for (int round = 0; round < 2_000; round++) {
+                Thread[] ran = new Thread[4];
+                crew.runOnEach(i -> ran[i] = Thread.currentThread()); // finishing publishes the helpers' writes
+                assertSame(Thread.currentThread(), ran[0], "round " + round);
+                assertEquals(4, Set.of(ran).size(), "round " + round);
+                if (round == 0) byIndex = ran;
+                assertArrayEquals(byIndex, ran, "round " + round);
+                if (round % 500 == 0) Thread.sleep(2); // and after the helpers parked
+            }
+        }
+    }
+
+    @Test
     void helpersThatParkedWakeForTheNextHandOff() throws InterruptedException {
         try (SpinningCrew crew = new SpinningCrew(1, "test")) {
             for (int round = 0; round < 20; round++) {

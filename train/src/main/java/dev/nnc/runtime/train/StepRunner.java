@@ -4,6 +4,8 @@ import dev.nnc.runtime.Network;
 import dev.nnc.runtime.SpinningCrew;
 import dev.nnc.runtime.UpdateSlices;
 
+import java.util.function.IntConsumer;
+
 /**
  * Runs training steps on any number of threads with results that do not depend on
  * the number: a batch is always cut into parts of {@link #PART_ROWS} rows, each part's
@@ -31,12 +33,12 @@ public final class StepRunner implements AutoCloseable {
     private final Runnable[] tasks;
     private final Runnable[] sliceTasks = new Runnable[UpdateSlices.COUNT];
     private int stepParts;
-    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile Runnable[] runWork;
-    private volatile int runCount;
-    private final Runnable drain = () -> {
-        for (int i; (i = next.getAndIncrement()) < runCount; ) runWork[i].run();
-    };
+    /** The threads that share a step: the crew's helpers and the caller. */
+    private final int lanes;
+    private Runnable[] runWork;
+    private int runCount;
+    /** Thread {@code lane} runs tasks lane, lane + lanes, ... (published by the crew's hand-off). */
+    private final IntConsumer deal;
     private BatchRows stepRowSource;
     private int stepRows;
 
@@ -72,6 +74,10 @@ public final class StepRunner implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = replicas.length == 0 ? 1 : Math.min(Math.min(threads, cores), Math.max(replicas.length, UpdateSlices.COUNT));
         this.crew = workers > 1 ? new SpinningCrew(workers - 1, "nnc-train") : null;
+        this.lanes = workers;
+        this.deal = lane -> {
+            for (int i = lane; i < runCount; i += lanes) runWork[i].run();
+        };
     }
 
     /** How many networks draw dropout masks: the network and its replicas. */
@@ -153,8 +159,14 @@ public final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * Runs the first {@code count} tasks: this thread and the crew's helpers take the
-     * next task until none is left, so this thread never only waits.
+     * Runs the first {@code count} tasks on this thread and the crew's helpers, dealt
+     * out by index: each thread always gets the same parts and the same update slices,
+     * so a replica's buffers and a slice's optimizer state stay in one core's caches.
+     * (Taken in turn from a shared counter instead, parts and slices changed cores from
+     * step to step: the Fashion-MNIST MLP on two threads, 2026-11-28, took 318-389 us a
+     * step for its parts and 215-238 us for its update slices, against 271-287 us and
+     * 171-194 us dealt out, three JVMs each; its fourth epoch, seven JVMs each,
+     * interleaved: median 0.517 s (0.440-0.575) against 0.488 s (0.427-0.547).)
      */
     private void runAll(Runnable[] work, int count) {
         if (crew == null) {
@@ -163,8 +175,7 @@ public final class StepRunner implements AutoCloseable {
         }
         runWork = work;
         runCount = count;
-        next.set(0);
-        crew.runEverywhere(drain);
+        crew.runOnEach(deal);
     }
 
     @Override
