@@ -37,6 +37,15 @@ public interface Network {
     /** A new instance with its own buffers that shares this one's parameter arrays. */
     Network replica(int maxBatch);
 
+    /**
+     * The same, sharing this one's gradient arrays too: its {@code gradients} write this
+     * network's {@link #parameterGradients()}. Null from a class that cannot (one laid
+     * out split, an older one).
+     */
+    default Network replicaSharingGradients(int maxBatch) {
+        return null;
+    }
+
     /** The outputs of the last training forward pass. */
     float[] trainingPredictions();
 

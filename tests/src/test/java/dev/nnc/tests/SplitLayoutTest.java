@@ -88,11 +88,21 @@ class SplitLayoutTest {
                     // a replica shares the parameters and computes its own gradients
                     Network plainReplica = plain.replica(rows);
                     Network splitReplica = split.replica(rows);
-                    assertEquals(plainReplica.gradients(x, y, rows, 2 * rows), splitReplica.gradients(x, y, rows, 2 * rows));
+                    double replicaLoss = plainReplica.gradients(x, y, rows, 2 * rows);
+                    assertEquals(replicaLoss, splitReplica.gradients(x, y, rows, 2 * rows));
                     for (int t = 0; t < plain.parameters().length; t++) {
                         assertArrayEquals(plain.parameters()[t], split.parameters()[t], file + " parameter " + t);
                         assertSame(split.parameters()[t], splitReplica.parameters()[t]);
                         assertArrayEquals(plainReplica.parameterGradients()[t], splitReplica.parameterGradients()[t]);
+                    }
+                    // a replica that shares the gradients too writes its network's (the plain layout only)
+                    Network sharing = plain.replicaSharingGradients(rows);
+                    assertNull(split.replicaSharingGradients(rows));
+                    assertEquals(replicaLoss, sharing.gradients(x, y, rows, 2 * rows)); // a new replica draws the same dropout
+                    for (int t = 0; t < plain.parameters().length; t++) {
+                        assertSame(plain.parameterGradients()[t], sharing.parameterGradients()[t]);
+                        assertNotSame(plain.parameterGradients()[t], plainReplica.parameterGradients()[t]);
+                        assertArrayEquals(plainReplica.parameterGradients()[t], plain.parameterGradients()[t], file + " gradient " + t);
                     }
                     for (int s = 0; s < plain.optimizerState().length; s++) {
                         assertArrayEquals(plain.optimizerState()[s], split.optimizerState()[s], file + " state " + s);

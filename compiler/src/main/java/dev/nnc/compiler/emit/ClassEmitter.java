@@ -256,9 +256,18 @@ public final class ClassEmitter {
         return java.util.stream.IntStream.range(0, plan.parameterCount()).mapToObj(Buffers::gradient).toList();
     }
 
-    /** {@code (int maxBatch)}, and {@code (int maxBatch, Owner shared)} for a replica that uses shared's parameters. */
+    /** The replica constructor's descriptor: {@code (int maxBatch, Owner shared, boolean sharingGradients)}. */
+    private String replicaConstructor() {
+        return "(IL" + owner + ";Z)V";
+    }
+
+    /**
+     * {@code (int maxBatch)}, and {@link #replicaConstructor()} for a replica that uses
+     * shared's parameters, and its gradient arrays too when {@code sharingGradients} (in
+     * the split layout, never).
+     */
     private void constructor(boolean replica) {
-        MethodVisitor mv = cw.visitMethod(replica ? ACC_PRIVATE : ACC_PUBLIC, "<init>", replica ? "(IL" + owner + ";)V" : "(I)V", null, null);
+        MethodVisitor mv = cw.visitMethod(replica ? ACC_PRIVATE : ACC_PUBLIC, "<init>", replica ? replicaConstructor() : "(I)V", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
@@ -279,14 +288,21 @@ public final class ClassEmitter {
             return;
         }
         for (ClassPlan.Buffer b : plan.buffers()) {
-            mv.visitVarInsn(ALOAD, 0);
             // a replica computes gradients only: it shares the parameters and never needs optimizer state
             if (replica && shared(b.name())) {
-                mv.visitVarInsn(ALOAD, 2);
-                mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
-                mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
+                shareBuffer(mv, b);
                 continue;
             }
+            org.objectweb.asm.Label allocated = new org.objectweb.asm.Label();
+            if (replica && b.name().startsWith("g")) {
+                org.objectweb.asm.Label own = new org.objectweb.asm.Label();
+                mv.visitVarInsn(ILOAD, 3);
+                mv.visitJumpInsn(IFEQ, own);
+                shareBuffer(mv, b);
+                mv.visitJumpInsn(GOTO, allocated);
+                mv.visitLabel(own);
+            }
+            mv.visitVarInsn(ALOAD, 0);
             mv.visitLdcInsn(b.size());
             if (b.batched()) {
                 mv.visitVarInsn(ILOAD, 1);
@@ -294,6 +310,7 @@ public final class ClassEmitter {
             }
             mv.visitIntInsn(NEWARRAY, plan.doublePrecision() ? T_DOUBLE : T_FLOAT);
             mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
+            mv.visitLabel(allocated);
         }
         for (Loop.PackedWeight w : replica ? plan.packedWeights() : List.<Loop.PackedWeight>of()) {
             mv.visitVarInsn(ALOAD, 0);
@@ -304,6 +321,14 @@ public final class ClassEmitter {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** this.b = shared.b, with the shared instance in local 2. */
+    private void shareBuffer(MethodVisitor mv, ClassPlan.Buffer b) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitFieldInsn(GETFIELD, owner, b.name(), array);
+        mv.visitFieldInsn(PUTFIELD, owner, b.name(), array);
     }
 
     /** buffers = BufferTable.floats(LAYOUT, maxBatch, shared == null ? null : shared.buffers) (or doubles). */
@@ -426,16 +451,26 @@ public final class ClassEmitter {
         mv.visitEnd();
     }
 
-    /** replica(maxBatch): a new instance with its own buffers and these parameters. */
+    /**
+     * replica(maxBatch): a new instance with its own buffers and these parameters; and
+     * (but in the split layout) replicaSharingGradients(maxBatch), whose gradients are
+     * these too.
+     */
     private void replica() {
+        replica("replica", false);
+        if (!layout.split()) replica("replicaSharingGradients", true);
+    }
+
+    private void replica(String name, boolean sharingGradients) {
         String returns = plan.doublePrecision() ? "L" + owner + ";" : "L" + NETWORK + ";";
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "replica", "(I)" + returns, null, null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "(I)" + returns, null, null);
         mv.visitCode();
         mv.visitTypeInsn(NEW, owner);
         mv.visitInsn(DUP);
         mv.visitVarInsn(ILOAD, 1);
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKESPECIAL, owner, "<init>", "(IL" + owner + ";)V", false);
+        mv.visitInsn(sharingGradients ? ICONST_1 : ICONST_0);
+        mv.visitMethodInsn(INVOKESPECIAL, owner, "<init>", replicaConstructor(), false);
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

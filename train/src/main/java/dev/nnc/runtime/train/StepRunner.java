@@ -33,6 +33,12 @@ public final class StepRunner implements AutoCloseable {
     private final Runnable[] tasks;
     private final Runnable[] sliceTasks = new Runnable[UpdateSlices.COUNT];
     private int stepParts;
+    /**
+     * Whether the first part's replica writes the network's gradients itself, which the
+     * others' are then added to in place: an array of the model's size less to write
+     * and to keep in the caches each step.
+     */
+    private final boolean firstPartWritesTotal;
     /** The threads that share a step: the crew's helpers and the caller. */
     private final int lanes;
     private Runnable[] runWork;
@@ -53,12 +59,14 @@ public final class StepRunner implements AutoCloseable {
         this.oneX = new float[oneRows * inputWidth];
         this.oneY = new float[oneRows * targetWidth];
         for (int i = 0; i < replicas.length; i++) {
-            replicas[i] = network.replica(PART_ROWS);
+            Network sharing = i == 0 ? network.replicaSharingGradients(PART_ROWS) : null;
+            replicas[i] = sharing != null ? sharing : network.replica(PART_ROWS);
             replicas[i].seed(seed + 1000L * (i + 1));
         }
         network.seed(seed);
         this.totalGradients = network.parameterGradients();
         this.partGradients = new float[replicas.length][][];
+        this.firstPartWritesTotal = replicas.length > 0 && replicas[0].parameterGradients()[0] == totalGradients[0];
         this.tasks = new Runnable[replicas.length];
         for (int i = 0; i < replicas.length; i++) {
             partGradients[i] = replicas[i].parameterGradients();
@@ -139,11 +147,15 @@ public final class StepRunner implements AutoCloseable {
             float[] dst = total[t];
             int from = UpdateSlices.start(dst.length, slice);
             int to = UpdateSlices.end(dst.length, slice);
-            // the first two parts in one pass (memory, not arithmetic, bounds this), then the others
-            float[] first = partGradients[0][t];
-            float[] second = partGradients[1][t];
-            for (int i = from; i < to; i++) dst[i] = first[i] + second[i];
-            for (int p = 2; p < stepParts; p++) {
+            int p = 1;
+            if (!firstPartWritesTotal) {
+                // the first two parts in one pass (memory, not arithmetic, bounds this), then the others
+                float[] first = partGradients[0][t];
+                float[] second = partGradients[1][t];
+                for (int i = from; i < to; i++) dst[i] = first[i] + second[i];
+                p = 2;
+            }
+            for (; p < stepParts; p++) {
                 float[] src = partGradients[p][t];
                 for (int i = from; i < to; i++) dst[i] += src[i];
             }
