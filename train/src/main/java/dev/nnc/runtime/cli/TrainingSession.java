@@ -67,17 +67,25 @@ public final class TrainingSession {
         if (options.resume != null && options.init != null) {
             throw new UserError("error: --resume continues from the checkpoint's weights; drop --init " + options.init);
         }
-        Splits data = read(spec, train);
+        Splits data;
+        Preprocessor preprocessor;
+        Dataset all;
+        Dataset validation;
+        Dataset test;
+        // the JIT compiles the kernels on a throwaway instance while the data loads
+        try (KernelWarmUp warmUp = KernelWarmUp.start(model, train.batch() == 0 ? StepRunner.PART_ROWS : train.batch())) {
+            data = read(spec, train);
+            all = data.train();
+            FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, data.source(), data.sourceBase())).ifPresent(hint -> {
+                out.println(hint);
+                out.flush();
+            });
+            preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
+            all = FeatureScaling.apply(preprocessor, all);
+            validation = FeatureScaling.apply(preprocessor, data.validation());
+            test = FeatureScaling.apply(preprocessor, data.test());
+        }
         String dataDigest = folder == null ? "" : data.digest(); // a checkpoint ties itself to the data; without a folder, none is written
-        Dataset all = data.train();
-        FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, data.source(), data.sourceBase())).ifPresent(hint -> {
-            out.println(hint);
-            out.flush();
-        });
-        Preprocessor preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
-        all = FeatureScaling.apply(preprocessor, all);
-        Dataset validation = FeatureScaling.apply(preprocessor, data.validation());
-        Dataset test = FeatureScaling.apply(preprocessor, data.test());
 
         int batch = Trainer.batchSize(train, all.rows());
         Network network = model.create(Math.max(batch, Math.min(256, all.rows())));
