@@ -32,7 +32,6 @@ public final class KernelWarmUp implements AutoCloseable {
     private KernelWarmUp(ModelClass model, int rows) {
         this.thread = new Thread(() -> run(model, rows), "nnc-warm-up");
         thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
     }
 
     /**
@@ -45,17 +44,25 @@ public final class KernelWarmUp implements AutoCloseable {
         return warmUp;
     }
 
+    /**
+     * The steps, until stopped. A warm-up that fails (memory short for a second instance,
+     * say) just ends: it is an optimisation, and the run itself reports what goes wrong.
+     */
     private void run(ModelClass model, int rows) {
-        ModelSpec spec = model.spec();
-        Network network = model.create(rows);
-        Initializer.initialize(network, spec, 1);
-        float[] x = new float[rows * spec.inputWidth()];
-        Rng rng = new Rng(1);
-        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
-        float[] y = new float[rows * spec.targetWidth()]; // class 0, label 0, or targets of 0: all valid
-        while (!stopped) {
-            network.trainStep(x, y, rows, 1e-6);
-            steps++;
+        try {
+            ModelSpec spec = model.spec();
+            Network network = model.create(rows);
+            Initializer.initialize(network, spec, 1);
+            float[] x = new float[rows * spec.inputWidth()];
+            Rng rng = new Rng(1);
+            for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+            float[] y = new float[rows * spec.targetWidth()]; // class 0, label 0, or targets of 0: all valid
+            while (!stopped) {
+                network.trainStep(x, y, rows, 1e-6);
+                steps++;
+            }
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            stopped = true;
         }
     }
 
