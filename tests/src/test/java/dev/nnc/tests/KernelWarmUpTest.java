@@ -19,17 +19,15 @@ class KernelWarmUpTest {
     void stepsUntilClosedThenStops() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "on one core the warm-up starts nothing");
         ModelClass model = ModelLoader.load(Compiler.compile(SourceFile.read(Path.of("bench/models/fashion_mlp.nn"))));
-        KernelWarmUp warmUp = KernelWarmUp.start(model, 64);
+        KernelWarmUp warmUp = KernelWarmUp.start(model, model.spec().train());
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (warmUp.steps() < 3 && System.nanoTime() < deadline) Thread.sleep(10);
         assertTrue(warmUp.steps() >= 3, "steps run: " + warmUp.steps());
         warmUp.close();
-        int last;
-        do { // the step under way finishes, and no other begins
-            last = warmUp.steps();
-            Thread.sleep(500);
-        } while (warmUp.steps() != last && System.nanoTime() < deadline);
+        while (warmUp.running() && System.nanoTime() < deadline) Thread.sleep(10); // the step under way finishes
+        assertFalse(warmUp.running(), "the warm-up's thread ends");
+        int last = warmUp.steps();
         Thread.sleep(200);
-        assertEquals(last, warmUp.steps());
+        assertEquals(last, warmUp.steps(), "and no other step begins");
     }
 }

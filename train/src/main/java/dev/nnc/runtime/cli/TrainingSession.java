@@ -73,7 +73,7 @@ public final class TrainingSession {
         Dataset validation;
         Dataset test;
         // the JIT compiles the kernels on a throwaway instance while the data loads
-        try (KernelWarmUp warmUp = KernelWarmUp.start(model, train.batch() == 0 ? StepRunner.PART_ROWS : train.batch())) {
+        try (KernelWarmUp warmUp = KernelWarmUp.start(model, train)) {
             data = read(spec, train);
             all = data.train();
             FeatureScaling.hint(spec, all, () -> DataSources.featureNames(spec, data.source(), data.sourceBase())).ifPresent(hint -> {

@@ -4,6 +4,7 @@ import dev.nnc.runtime.ModelClass;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.spec.ModelSpec;
+import dev.nnc.runtime.spec.TrainSpec;
 
 /**
  * Training steps on a throwaway instance of a model, on a thread of its own, while the
@@ -35,11 +36,13 @@ public final class KernelWarmUp implements AutoCloseable {
     }
 
     /**
-     * Starts steps of {@code rows} rows (a training part's, {@link StepRunner#PART_ROWS},
-     * or the batch when smaller), or nothing on a machine of one core.
+     * Starts steps of as many rows as a part of {@code train}'s steps has: its batch, up
+     * to {@link StepRunner#PART_ROWS} (a batch of 0, the whole data set, is cut into parts
+     * of that many); or nothing on a machine of one core.
      */
-    public static KernelWarmUp start(ModelClass model, int rows) {
-        KernelWarmUp warmUp = new KernelWarmUp(model, Math.max(1, Math.min(rows, StepRunner.PART_ROWS)));
+    public static KernelWarmUp start(ModelClass model, TrainSpec train) {
+        int rows = train.batch() == 0 ? StepRunner.PART_ROWS : Math.min(train.batch(), StepRunner.PART_ROWS);
+        KernelWarmUp warmUp = new KernelWarmUp(model, rows);
         if (WORTH_IT) warmUp.thread.start();
         return warmUp;
     }
@@ -64,6 +67,11 @@ public final class KernelWarmUp implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             stopped = true;
         }
+    }
+
+    /** Whether its thread still runs: after {@link #close}, until the step under way ends. */
+    public boolean running() {
+        return thread.isAlive();
     }
 
     /** The steps run so far. */
