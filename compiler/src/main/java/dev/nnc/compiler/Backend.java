@@ -79,7 +79,7 @@ final class Backend {
                 vectorKernels == null ? List.of() : List.copyOf(vectorKernels),
                 vectorLoops == null ? List.of() : List.copyOf(vectorLoops),
                 packedWeights == null ? List.of() : List.copyOf(packedWeights.values()),
-                reluOutputs(inference, inferenceNames), predictionRowFloats, split);
+                reluOutputs(inference, inferenceNames), predictionRowFloats, split, inputProduct(train, names.size()));
         List<String> inferenceKernels = descriptions.subList(0, inferenceCount).stream()
                 .filter(d -> d.startsWith("predict")).toList();
         List<String> trainingKernels = descriptions.subList(inferenceCount, descriptions.size());
@@ -103,6 +103,32 @@ final class Backend {
             slices.add(calls);
         }
         return slices;
+    }
+
+    /**
+     * The training kernel that computes a weight's gradient as the product of a delta and
+     * the input x alone, in the Vector API's axpy form ({@code g[o][i] = sum_r delta[r][o]
+     * x[r][i]}): the first dense layer's, which a trainer may compute over a whole batch
+     * (see {@link dev.nnc.runtime.InputProduct}). Its output named {@code g<i>} makes it
+     * the parameter's whole gradient, which no other kernel writes. Null when there is none.
+     */
+    private ClassPlan.InputProduct inputProduct(List<String> train, int parameters) {
+        if (vectorKernels == null) return null;
+        for (String kernel : train) {
+            Loop.Function f = functions.stream().filter(fn -> fn.name().equals(kernel)).findFirst().orElseThrow();
+            if (f.body().size() != 1 || !(f.body().get(0) instanceof Loop.Choose choose) || choose.vector().size() != 1
+                    || !(choose.vector().get(0) instanceof Loop.VectorCall call) || call.scratch() != null || !call.b().equals("x")) {
+                continue;
+            }
+            VectorMatMul product = vectorKernels.stream().filter(v -> v.name().equals(call.method())).findFirst().orElseThrow();
+            if (!product.transposeA() || product.k() != -1 || product.m() < 0 || product.n() < 0) continue;
+            for (int i = 0; i < parameters; i++) {
+                if (call.out().equals(Buffers.gradient(i))) {
+                    return new ClassPlan.InputProduct(kernel, call.method(), call.a(), i, product.m(), product.n());
+                }
+            }
+        }
+        return null;
     }
 
     /** The buffers of prediction's relu outputs, for the trainer's count of units that never fire. */

@@ -46,6 +46,37 @@ public interface Network {
         return null;
     }
 
+    /**
+     * The first dense layer's weight gradient when a trainer may compute it over a whole
+     * batch itself ({@link InputProduct}); null when it may not (no such layer, no Vector
+     * API, a class laid out split, an older class).
+     */
+    default InputProduct inputProduct() {
+        return null;
+    }
+
+    /**
+     * {@link #gradients(float[], float[], int, int)} but for the {@link #inputProduct()}'s
+     * gradient, which is left as it was; its delta is then in {@link #inputProductDelta()}.
+     */
+    default double gradientsWithoutInputProduct(float[] x, float[] y, int n, int total) {
+        throw new UnsupportedOperationException("no input product");
+    }
+
+    /** The input product's delta after {@link #gradientsWithoutInputProduct}: n rows of its outputs. */
+    default float[] inputProductDelta() {
+        throw new UnsupportedOperationException("no input product");
+    }
+
+    /**
+     * Rows [from, to) of the input product's gradient, this network's, from {@code rows}
+     * rows of the input {@code x} and of the layer's {@code delta}: each element one sum
+     * over the rows in order. {@code from} and {@code to} as {@link InputProduct#block()} says.
+     */
+    default void computeInputProduct(float[] delta, float[] x, int rows, int from, int to) {
+        throw new UnsupportedOperationException("no input product");
+    }
+
     /** The outputs of the last training forward pass. */
     float[] trainingPredictions();
 

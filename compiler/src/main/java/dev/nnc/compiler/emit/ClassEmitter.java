@@ -136,6 +136,11 @@ public final class ClassEmitter {
         runMethod("evaluate", "(" + array + array + "I)D", plan.evaluate(), true, null);
         runMethod("gradients", "(" + array + array + "II)D", plan.train(), true, null);
         gradientsOfWholeBatch();
+        if (plan.inputProduct() != null) {
+            List<String> others = plan.train().stream().filter(k -> !k.equals(plan.inputProduct().kernel())).toList();
+            runMethod("gradientsWithoutInputProduct", "(" + array + array + "II)D", others, true, null);
+            new InputProductEmitter(cw, plan, owner, array, layout).emit();
+        }
         new UpdateEmitter(cw, plan, owner, array, layout).emit();
         trainStep();
         arrayGetter("predictions", plan.inferenceOutput());

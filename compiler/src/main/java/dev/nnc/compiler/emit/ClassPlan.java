@@ -17,6 +17,7 @@ import java.util.List;
  * @param reluOutputs the buffers that hold the outputs of prediction's relu stages, in graph order
  * @param predictionRowFloats the floats per row of every buffer prediction writes (its working set)
  * @param split whether the class is laid out split (see {@link Layout}): for a model one class file cannot hold
+ * @param inputProduct the training kernel a trainer may compute over a whole batch itself, or null
  */
 public record ClassPlan(
         String className,
@@ -36,7 +37,8 @@ public record ClassPlan(
         List<Loop.PackedWeight> packedWeights,
         List<String> reluOutputs,
         int predictionRowFloats,
-        boolean split) {
+        boolean split,
+        InputProduct inputProduct) {
 
     /** Whether there is a Vector API helper class. */
     public boolean hasVectorCode() {
@@ -52,6 +54,14 @@ public record ClassPlan(
     public String helperClassName() {
         return className + "$Vector";
     }
+
+    /**
+     * The training kernel that is the first dense layer's weight gradient alone, from the
+     * input x and the layer's delta (see {@link dev.nnc.runtime.InputProduct}): kernel
+     * {@code kernel} calls the helper's {@code method} to write gradient {@code parameter}
+     * (outputs by inputs) from the buffer {@code delta}.
+     */
+    public record InputProduct(String kernel, String method, String delta, int parameter, int outputs, int inputs) {}
 
     /** An array field: {@code size} elements, times the largest batch when {@code batched}. */
     public record Buffer(String name, boolean batched, int size) {}

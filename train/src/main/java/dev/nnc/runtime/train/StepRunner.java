@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.InputProduct;
 import dev.nnc.runtime.Network;
 import dev.nnc.runtime.SpinningCrew;
 import dev.nnc.runtime.UpdateSlices;
@@ -14,6 +15,14 @@ import java.util.function.IntConsumer;
  * is cut into fixed slices ({@link UpdateSlices}), each summing and updating its range
  * of every tensor. Threads only decide which replica or slice runs where. A batch of
  * one part runs on the network itself.
+ *
+ * <p>The first dense layer's weight gradient, where the network lets a trainer compute it
+ * ({@link InputProduct}), is not computed part by part and summed: the parts leave it
+ * out, and each update slice computes its rows of it over the whole batch's rows (each
+ * element one sum over the rows in order), just before it updates them. It is the largest
+ * gradient, and so it is neither written per part nor read back to be summed, nor carried
+ * from the core that wrote it to the core that updates it; only the batch's input rows and
+ * the layer's delta are.
  */
 public final class StepRunner implements AutoCloseable {
     public static final int PART_ROWS = 32;
@@ -47,6 +56,12 @@ public final class StepRunner implements AutoCloseable {
     private final IntConsumer deal;
     private BatchRows stepRowSource;
     private int stepRows;
+    /** The network's input product, or null when each part computes every gradient. */
+    private final InputProduct inputProduct;
+    /** The batch's input rows and the input product's delta, every part's rows in order. */
+    private final float[] batchX;
+    private final float[] batchDelta;
+    private final int inputWidth;
 
     public StepRunner(Network network, int maxBatch, int inputWidth, int targetWidth, int threads, long seed) {
         this.network = network;
@@ -67,6 +82,10 @@ public final class StepRunner implements AutoCloseable {
         this.totalGradients = network.parameterGradients();
         this.partGradients = new float[replicas.length][][];
         this.firstPartWritesTotal = replicas.length > 0 && replicas[0].parameterGradients()[0] == totalGradients[0];
+        this.inputWidth = inputWidth;
+        this.inputProduct = replicas.length > 0 ? sliceable(network.inputProduct()) : null;
+        this.batchX = inputProduct == null ? null : new float[parts * PART_ROWS * inputWidth];
+        this.batchDelta = inputProduct == null ? null : new float[parts * PART_ROWS * inputProduct.outputs()];
         this.tasks = new Runnable[replicas.length];
         for (int i = 0; i < replicas.length; i++) {
             partGradients[i] = replicas[i].parameterGradients();
@@ -86,6 +105,16 @@ public final class StepRunner implements AutoCloseable {
         this.deal = lane -> {
             for (int i = lane; i < runCount; i += lanes) runWork[i].run();
         };
+    }
+
+    /** The input product when every update slice of its gradient is whole blocks of rows, else null. */
+    private static InputProduct sliceable(InputProduct product) {
+        if (product == null) return null;
+        int size = product.outputs() * product.inputs();
+        for (int slice = 0; slice < UpdateSlices.COUNT; slice++) {
+            if (!product.coversWholeBlocks(UpdateSlices.start(size, slice), UpdateSlices.end(size, slice))) return null;
+        }
+        return product;
     }
 
     /** How many networks draw dropout masks: the network and its replicas. */
@@ -139,7 +168,8 @@ public final class StepRunner implements AutoCloseable {
 
     /**
      * One slice of the update: the parts' gradients summed in part order over the
-     * slice's range of every tensor, then the network's update of that range.
+     * slice's range of every tensor (the input product's range computed over the whole
+     * batch instead), then the network's update of that range.
      */
     private void sumAndUpdate(int slice) {
         float[][] total = totalGradients;
@@ -147,6 +177,11 @@ public final class StepRunner implements AutoCloseable {
             float[] dst = total[t];
             int from = UpdateSlices.start(dst.length, slice);
             int to = UpdateSlices.end(dst.length, slice);
+            if (inputProduct != null && t == inputProduct.parameter()) {
+                int inputs = inputProduct.inputs();
+                network.computeInputProduct(batchDelta, batchX, stepRows, from / inputs, to / inputs);
+                continue;
+            }
             int p = 1;
             if (!firstPartWritesTotal) {
                 // the first two parts in one pass (memory, not arithmetic, bounds this), then the others
@@ -167,7 +202,14 @@ public final class StepRunner implements AutoCloseable {
         int from = part * PART_ROWS;
         int rows = Math.min(PART_ROWS, n - from);
         source.copy(from, from + rows, partX[part], partY[part]);
-        partLoss[part] = replicas[part].gradients(partX[part], partY[part], rows, n);
+        if (inputProduct == null) {
+            partLoss[part] = replicas[part].gradients(partX[part], partY[part], rows, n);
+            return;
+        }
+        partLoss[part] = replicas[part].gradientsWithoutInputProduct(partX[part], partY[part], rows, n);
+        int outputs = inputProduct.outputs();
+        System.arraycopy(partX[part], 0, batchX, from * inputWidth, rows * inputWidth);
+        System.arraycopy(replicas[part].inputProductDelta(), 0, batchDelta, from * outputs, rows * outputs);
     }
 
     /**

@@ -1,0 +1,23 @@
+package dev.nnc.runtime;
+
+/**
+ * The weight gradient of a network's first dense layer, {@code g[o][i] = sum over rows r
+ * of delta[r][o] x[r][i]}, which a trainer may compute over a whole batch at once
+ * instead of part by part (see {@link Network#inputProduct()}): it reads only the
+ * batch's input rows and the layer's delta, so each thread can compute the rows of the
+ * gradient that its share of the update needs, where the update then reads them, and no
+ * part writes a copy of the largest gradient to be summed.
+ *
+ * @param parameter the index of the weight among the network's parameters
+ * @param outputs the layer's outputs: the gradient's rows, and the delta's width
+ * @param inputs the network's input width: the gradient's columns
+ * @param block the gradient's rows are computed in blocks of this many: a range given to
+ *              {@link Network#computeInputProduct} starts on a block and ends on one or at {@code outputs}
+ */
+public record InputProduct(int parameter, int outputs, int inputs, int block) {
+    /** Whether elements [from, to) of the gradient are whole rows that start on a block and end on one or at the end. */
+    public boolean coversWholeBlocks(int from, int to) {
+        long blockFloats = (long) block * inputs;
+        return from % blockFloats == 0 && (to % blockFloats == 0 || to == outputs * inputs);
+    }
+}
