@@ -139,6 +139,7 @@ public final class ClassEmitter {
         if (plan.inputProduct() != null) {
             List<String> others = plan.train().stream().filter(k -> !k.equals(plan.inputProduct().kernel())).toList();
             runMethod("gradientsWithoutInputProduct", "(" + array + array + "II)D", others, true, null);
+            arrayGetter("inputProductDelta", plan.inputProduct().delta());
             new InputProductEmitter(cw, plan, owner, array, layout).emit();
         }
         new UpdateEmitter(cw, plan, owner, array, layout).emit();

@@ -9,9 +9,9 @@ import static org.objectweb.asm.Opcodes.*;
 /**
  * The model class's methods that let a trainer compute the first dense layer's weight
  * gradient over a whole batch (see {@link dev.nnc.runtime.InputProduct}):
- * {@code inputProduct()}, {@code inputProductDelta()} and {@code computeInputProduct}.
- * The class emitter adds {@code gradientsWithoutInputProduct}, its training kernels
- * but this one. Part of {@link ClassEmitter}'s work.
+ * {@code inputProduct()} and {@code computeInputProduct}. The class emitter adds
+ * {@code gradientsWithoutInputProduct}, its training kernels but this one, and
+ * {@code inputProductDelta()}. Part of {@link ClassEmitter}'s work.
  */
 final class InputProductEmitter {
     private static final String RECORD = "dev/nnc/runtime/InputProduct";
@@ -34,7 +34,6 @@ final class InputProductEmitter {
 
     void emit() {
         describe();
-        delta();
         compute();
     }
 
@@ -55,15 +54,6 @@ final class InputProductEmitter {
         mv.visitInsn(ARETURN);
         mv.visitLabel(scalar);
         mv.visitInsn(ACONST_NULL);
-        mv.visitInsn(ARETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    private void delta() {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "inputProductDelta", "()" + array, null, null);
-        mv.visitCode();
-        layout.loadArray(mv, product.delta());
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
