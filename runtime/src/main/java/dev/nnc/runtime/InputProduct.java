@@ -15,8 +15,24 @@ package dev.nnc.runtime;
  *              {@link Network#computeInputProduct} starts on a block and ends on one or at {@code outputs}
  */
 public record InputProduct(int parameter, int outputs, int inputs, int block) {
+    /**
+     * The network's input product when each of the update's slices ({@link UpdateSlices})
+     * of its gradient is whole blocks of rows, so that a slice can compute its own rows;
+     * null when it is not, or when the network has none. Every trainer that cuts a batch
+     * into parts asks here, so that they all compute the same weights.
+     */
+    public static InputProduct inSlices(Network network) {
+        InputProduct product = network.inputProduct();
+        if (product == null) return null;
+        int size = product.outputs() * product.inputs();
+        for (int slice = 0; slice < UpdateSlices.COUNT; slice++) {
+            if (!product.wholeBlocks(UpdateSlices.start(size, slice), UpdateSlices.end(size, slice))) return null;
+        }
+        return product;
+    }
+
     /** Whether elements [from, to) of the gradient are whole rows that start on a block and end on one or at the end. */
-    public boolean coversWholeBlocks(int from, int to) {
+    private boolean wholeBlocks(int from, int to) {
         long blockFloats = (long) block * inputs;
         return from % blockFloats == 0 && (to % blockFloats == 0 || to == outputs * inputs);
     }

@@ -96,9 +96,13 @@ class NncSparkTest {
     }
 
     private static Map<String, Safetensors.Tensor> oneMachine() {
-        Path out = dir.resolve("one-machine");
+        return oneMachine("blobs.nn");
+    }
+
+    private static Map<String, Safetensors.Tensor> oneMachine(String model) {
+        Path out = dir.resolve("one-machine-" + model);
         StringWriter err = new StringWriter();
-        int status = Nnc.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "train", dir.resolve("blobs.nn").toString(),
+        int status = Nnc.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "train", dir.resolve(model).toString(),
                 "--out", out.toString(), "--quiet");
         assertEquals(0, status, err.toString());
         return Safetensors.read(out.resolve("weights.safetensors")).tensors();
@@ -133,6 +137,61 @@ class NncSparkTest {
                 .transform(table(ROWS, SCHEMA, 3)).select("features", "kind");
         NncSpark.Result result = NncSpark.train(spark, assembled, dir.resolve("blobs.nn"), SparkTraining.sync());
         assertSameWeights(oneMachine(), result.weights(), "a vector column");
+    }
+
+    /**
+     * A first layer whose weight gradient the trainer computes over the whole batch
+     * (dev.nnc.runtime.InputProduct: 64 inputs, 32 outputs, update slices of whole blocks of
+     * rows): the driver computes it so too, from the tasks' rows and deltas.
+     */
+    @Test
+    void aFirstLayerGradientComputedOverTheWholeBatchIsTheSameOnTheCluster() throws Exception {
+        String model = """
+                model Wide {
+                    input  x: [64]
+                    target kind: class["a", "b", "c"]
+                    output p = x -> dense(32) -> relu -> dense(3) -> softmax
+                    loss      cross_entropy(p, kind)
+                    optimizer adam(lr = 0.01)
+                    train {
+                        epochs 2
+                        batch  80
+                        seed   5
+                    }
+                    data {
+                        train csv("wide.csv", target = "kind")
+                    }
+                }
+                """;
+        var network = dev.nnc.compiler.ModelLoader.load(dev.nnc.compiler.Compiler.compile(
+                dev.nnc.compiler.source.SourceFile.of("wide.nn", model))).create(80);
+        assertNotNull(dev.nnc.runtime.InputProduct.inSlices(network), "the trainers compute the first layer's gradient over the batch");
+        Random random = new Random(2);
+        StructType schema = new StructType();
+        StringBuilder csv = new StringBuilder();
+        for (int j = 0; j < 64; j++) {
+            schema = schema.add("f" + j, DataTypes.DoubleType);
+            csv.append("f").append(j).append(',');
+        }
+        schema = schema.add("kind", DataTypes.StringType);
+        csv.append("kind\n");
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int k = random.nextInt(3);
+            Object[] values = new Object[65];
+            for (int j = 0; j < 64; j++) {
+                float v = (float) ((j % 3 == k ? 1.0 : 0.0) + random.nextGaussian());
+                values[j] = (double) v;
+                csv.append(v).append(',');
+            }
+            values[64] = "abc".substring(k, k + 1);
+            csv.append("abc".charAt(k)).append('\n');
+            rows.add(RowFactory.create(values));
+        }
+        Files.writeString(dir.resolve("wide.csv"), csv);
+        Files.writeString(dir.resolve("wide.nn"), model);
+        NncSpark.Result result = NncSpark.train(spark, table(rows, schema, 3), dir.resolve("wide.nn"), SparkTraining.sync());
+        assertSameWeights(oneMachine("wide.nn"), result.weights(), "a first layer of 64 inputs");
     }
 
     private static final AtomicBoolean FAILED = new AtomicBoolean();

@@ -20,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.*;
  * the whole batch. (ReproducibilityTest: the same weights for any number of threads.)
  */
 class InputProductTest {
-    /** 40 inputs (two vectors and a half), 24 outputs: three blocks of 8 rows, four update slices of whole blocks. */
+    /** 64 inputs, 32 outputs: four blocks of 8 rows, each update slice one of them (a slice starts on a multiple of 64 floats). */
     private static final String PROGRAM = """
             model Wide {
-                input  x: [40]
+                input  x: [64]
                 target y: class[3]
-                output p = x -> dense(24) -> relu -> dense(3) -> softmax
+                output p = x -> dense(32) -> relu -> dense(3) -> softmax
                 loss      cross_entropy(p, y)
                 optimizer sgd(lr = 0.1)
             }
@@ -41,7 +41,7 @@ class InputProductTest {
 
     private static float[] inputs(int rows) {
         Rng rng = new Rng(11);
-        float[] x = new float[rows * 40];
+        float[] x = new float[rows * 64];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
         return x;
     }
@@ -53,10 +53,18 @@ class InputProductTest {
     }
 
     @Test
+    void anInputProductWhoseSlicesAreNotWholeBlocksIsLeftToTheParts() {
+        ModelClass model = Models.compile(PROGRAM.replace("[64]", "[40]").replace("dense(32)", "dense(24)"));
+        Network net = model.create(64);
+        assertNotNull(net.inputProduct());
+        assertNull(InputProduct.inSlices(net), "960 floats: the second slice starts at 192, not on a block of 320");
+    }
+
+    @Test
     void theFirstLayersWeightGradientIsTheInputProduct() {
-        InputProduct product = network(64).inputProduct();
-        assertNotNull(product, "a dense layer on the input, on the Vector API path");
-        assertEquals(new InputProduct(0, 24, 40, 8), product);
+        Network net = network(64);
+        assertEquals(new InputProduct(0, 32, 64, 8), net.inputProduct(), "a dense layer on the input, on the Vector API path");
+        assertEquals(net.inputProduct(), InputProduct.inSlices(net), "each update slice whole blocks of its rows");
     }
 
     @Test
@@ -75,7 +83,7 @@ class InputProductTest {
 
         // in ranges of whole blocks, as update slices ask for it
         net.computeInputProduct(net.inputProductDelta(), x, 40, 0, 8);
-        net.computeInputProduct(net.inputProductDelta(), x, 40, 8, 24);
+        net.computeInputProduct(net.inputProductDelta(), x, 40, 8, 32);
         assertArrayEquals(expected[0], without[0]);
     }
 
@@ -88,9 +96,9 @@ class InputProductTest {
         whole.trainStep(x, y, rows, 0.1);
 
         Network parted = network(64);
-        try (StepRunner runner = new StepRunner(parted, 64, 40, 1, 2, 5)) {
+        try (StepRunner runner = new StepRunner(parted, 64, 64, 1, 2, 5)) {
             runner.step((from, to, xs, ys) -> {
-                System.arraycopy(x, from * 40, xs, 0, (to - from) * 40);
+                System.arraycopy(x, from * 64, xs, 0, (to - from) * 64);
                 System.arraycopy(y, from, ys, 0, to - from);
             }, rows, 0.1, (predictions, targets, n) -> { });
         }

@@ -83,7 +83,7 @@ public final class StepRunner implements AutoCloseable {
         this.partGradients = new float[replicas.length][][];
         this.firstPartWritesTotal = replicas.length > 0 && replicas[0].parameterGradients()[0] == totalGradients[0];
         this.inputWidth = inputWidth;
-        this.inputProduct = replicas.length > 0 ? sliceable(network.inputProduct()) : null;
+        this.inputProduct = replicas.length > 0 ? InputProduct.inSlices(network) : null;
         this.batchX = inputProduct == null ? null : new float[parts * PART_ROWS * inputWidth];
         this.batchDelta = inputProduct == null ? null : new float[parts * PART_ROWS * inputProduct.outputs()];
         this.tasks = new Runnable[replicas.length];
@@ -105,16 +105,6 @@ public final class StepRunner implements AutoCloseable {
         this.deal = lane -> {
             for (int i = lane; i < runCount; i += lanes) runWork[i].run();
         };
-    }
-
-    /** The input product when every update slice of its gradient is whole blocks of rows, else null. */
-    private static InputProduct sliceable(InputProduct product) {
-        if (product == null) return null;
-        int size = product.outputs() * product.inputs();
-        for (int slice = 0; slice < UpdateSlices.COUNT; slice++) {
-            if (!product.coversWholeBlocks(UpdateSlices.start(size, slice), UpdateSlices.end(size, slice))) return null;
-        }
-        return product;
     }
 
     /** How many networks draw dropout masks: the network and its replicas. */
