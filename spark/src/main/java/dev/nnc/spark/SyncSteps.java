@@ -33,9 +33,10 @@ import java.util.List;
  * `nnc train` on one machine, bit for bit. Where StepRunner computes the first layer's
  * weight gradient over the whole batch ({@link InputProduct}), so does the driver: the
  * tasks leave it out and send their part's input rows and that layer's delta instead
- * (for Fashion-MNIST's first layer, 33,000 floats a part rather than 200,000). Augmentation too: the driver draws each part's
- * generator states ({@link PartAugmentation}), the task augments its rows from them. A retried task starts again from the same
- * broadcast weights and generator state, so it computes the same.
+ * (for Fashion-MNIST's first layer, 33,000 floats a part rather than 200,000).
+ * Augmentation too: the driver draws each part's generator states
+ * ({@link PartAugmentation}), the task augments its rows from them. A retried task starts
+ * again from the same broadcast weights and generator state, so it computes the same.
  */
 final class SyncSteps implements StepEngine {
     private static final int PART = StepRunner.PART_ROWS;
