@@ -173,11 +173,11 @@ final class SyncSteps implements StepEngine {
         if (augment != null) PartAugmentation.apply(model.model().spec(), augment, x, count);
         double loss = product < 0 ? net.gradients(x, y, count, n) : net.gradientsWithoutInputProduct(x, y, count, n);
         double score = new Scores(model.model().spec()).score(net.trainingPredictions(), y, 0, count);
-        float[][] gradients = Weights.copy(net.parameterGradients());
+        // the input product's gradient is not computed here: the driver computes it over the batch
+        float[][] gradients = Weights.copy(net.parameterGradients(), product);
         float[] rowsOfX = null;
         float[] delta = null;
         if (product >= 0) {
-            gradients[product] = new float[0]; // not computed here: the driver computes it over the batch
             rowsOfX = Arrays.copyOf(x, count * model.model().spec().inputWidth());
             delta = Arrays.copyOf(net.inputProductDelta(), count * outputs);
         }

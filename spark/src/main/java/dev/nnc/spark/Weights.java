@@ -11,8 +11,13 @@ final class Weights {
     }
 
     static float[][] copy(float[][] tensors) {
+        return copy(tensors, -1);
+    }
+
+    /** A copy of every tensor but {@code leftOut} (-1: none), which is an empty array in the copy. */
+    static float[][] copy(float[][] tensors, int leftOut) {
         float[][] copy = new float[tensors.length][];
-        for (int i = 0; i < copy.length; i++) copy[i] = tensors[i].clone();
+        for (int i = 0; i < copy.length; i++) copy[i] = i == leftOut ? new float[0] : tensors[i].clone();
         return copy;
     }
 
