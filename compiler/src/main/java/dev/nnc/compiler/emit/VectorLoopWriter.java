@@ -24,6 +24,7 @@ final class VectorLoopWriter {
     private static final String MASK = "Ljdk/incubator/vector/VectorMask;";
     private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
     private static final String OPS = "jdk/incubator/vector/VectorOperators";
+    private static final String VECTOR_MATH = "dev/nnc/runtime/vector/VectorMath";
 
     private final MethodVisitor mv;
     private final String owner;
@@ -176,10 +177,10 @@ final class VectorLoopWriter {
                 case ABS -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "abs", "()" + VD, false); }
                 case SIGNUM -> value(new Select(new Cond(CmpOp.GT, c.argument(), new Const(0)), new Const(1),
                         new Select(new Cond(CmpOp.LT, c.argument(), new Const(0)), new Const(-1), new Const(0))));
-                default -> {
+                // not lanewise(EXP): its bits depend on whether the JIT has compiled the kernel yet
+                case EXP, LOG, LOG1P -> {
                     value(c.argument());
-                    mv.visitFieldInsn(GETSTATIC, OPS, c.fn().name(), "L" + OPS + "$Unary;");
-                    mv.visitMethodInsn(INVOKEVIRTUAL, V, "lanewise", "(L" + OPS + "$Unary;)" + VD, false);
+                    mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, c.fn().name().toLowerCase(), "(" + VD + ")" + VD, false);
                 }
             }
         } else if (v instanceof Select s) {

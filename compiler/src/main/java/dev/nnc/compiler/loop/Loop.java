@@ -65,7 +65,7 @@ public final class Loop {
 
     public record Bin(BinOp op, Value left, Value right) implements Value {}
 
-    public enum Fn { EXP, LOG, LOG1P, TANH, SQRT, ABS, SIGNUM }
+    public enum Fn { EXP, LOG, LOG1P, SQRT, ABS, SIGNUM }
 
     public record Call(Fn fn, Value argument) implements Value {}
 
