@@ -358,16 +358,15 @@ public final class VectorKernelEmitter {
         int sum = local(1);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                // sum = kBound > 0 ? acc.reduceLanes(ADD) : 0 (rows shorter than a vector skip the reduction;
-                // kBound is a constant to the JIT, so the test costs nothing)
+                // sum = kBound > 0 ? VectorMath.sum(acc) : 0 (rows shorter than a vector skip the reduction;
+                // kBound is a constant to the JIT, so the test costs nothing; not reduceLanes(ADD),
+                // whose order of additions depends on the JDK and the JIT)
                 Label none = new Label();
                 Label reduced = new Label();
                 mv.visitVarInsn(ILOAD, kBound);
                 mv.visitJumpInsn(IFLE, none);
                 mv.visitVarInsn(ALOAD, acc[r][c]);
-                mv.visitFieldInsn(GETSTATIC, "jdk/incubator/vector/VectorOperators", "ADD",
-                        "Ljdk/incubator/vector/VectorOperators$Associative;");
-                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "reduceLanes", "(Ljdk/incubator/vector/VectorOperators$Associative;)F", false);
+                mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/vector/VectorMath", "sum", "(" + VECTOR_DESC + ")F", false);
                 mv.visitJumpInsn(GOTO, reduced);
                 mv.visitLabel(none);
                 mv.visitInsn(FCONST_0);

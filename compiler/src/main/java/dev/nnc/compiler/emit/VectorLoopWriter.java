@@ -97,9 +97,9 @@ final class VectorLoopWriter {
         if (loop.reduction() == null) {
             mv.visitInsn(DCONST_0);
         } else {
+            // not reduceLanes(ADD): its order of additions depends on the JDK and the JIT
             mv.visitVarInsn(ALOAD, accumulator);
-            mv.visitFieldInsn(GETSTATIC, OPS, "ADD", "L" + OPS + "$Associative;");
-            mv.visitMethodInsn(INVOKEVIRTUAL, V, "reduceLanes", "(L" + OPS + "$Associative;)F", false);
+            mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, "sum", "(" + VD + ")F", false);
             mv.visitInsn(F2D);
             mv.visitVarInsn(DLOAD, scalarSlots.get(loop.reduction()));
             mv.visitInsn(DADD);
@@ -177,11 +177,7 @@ final class VectorLoopWriter {
                 case ABS -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "abs", "()" + VD, false); }
                 case SIGNUM -> value(new Select(new Cond(CmpOp.GT, c.argument(), new Const(0)), new Const(1),
                         new Select(new Cond(CmpOp.LT, c.argument(), new Const(0)), new Const(-1), new Const(0))));
-                // not lanewise(EXP): its bits depend on whether the JIT has compiled the kernel yet
-                case EXP, LOG, LOG1P -> {
-                    value(c.argument());
-                    mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, c.fn().name().toLowerCase(), "(" + VD + ")" + VD, false);
-                }
+                case EXP, LOG, LOG1P -> throw new CompilerBug(c.fn() + " in a vector loop");
             }
         } else if (v instanceof Select s) {
             value(s.otherwise());
