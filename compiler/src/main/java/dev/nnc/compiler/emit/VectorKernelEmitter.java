@@ -138,6 +138,28 @@ public final class VectorKernelEmitter {
         push(mv, v);
     }
 
+    /**
+     * Replaces the vector on the stack by the sum of its lanes in lane order, the same bits
+     * interpreted or compiled: {@code reduceLanes(ADD)} where the JDK adds in that order,
+     * else {@code VectorMath.sumLaneByLane} (see {@link dev.nnc.runtime.vector.VectorMath}).
+     * The flag is a constant to the JIT, so JDK 17 compiles the reduction alone, as before:
+     * a call that C2 leaves out of line boxes its vector argument.
+     */
+    static void sumLanes(MethodVisitor mv) {
+        String math = "dev/nnc/runtime/vector/VectorMath";
+        Label laneByLane = new Label();
+        Label done = new Label();
+        mv.visitFieldInsn(GETSTATIC, math, "IN_ORDER_REDUCTION", "Z");
+        mv.visitJumpInsn(IFEQ, laneByLane);
+        mv.visitFieldInsn(GETSTATIC, "jdk/incubator/vector/VectorOperators", "ADD",
+                "Ljdk/incubator/vector/VectorOperators$Associative;");
+        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "reduceLanes", "(Ljdk/incubator/vector/VectorOperators$Associative;)F", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(laneByLane);
+        mv.visitMethodInsn(INVOKESTATIC, math, "sumLaneByLane", "(" + VECTOR_DESC + ")F", false);
+        mv.visitLabel(done);
+    }
+
     /** Pushes an int constant in its shortest instruction. */
     static void push(MethodVisitor mv, int v) {
         if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
@@ -358,15 +380,14 @@ public final class VectorKernelEmitter {
         int sum = local(1);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                // sum = kBound > 0 ? VectorMath.sum(acc) : 0 (rows shorter than a vector skip the reduction;
-                // kBound is a constant to the JIT, so the test costs nothing; not reduceLanes(ADD),
-                // whose order of additions depends on the JDK and the JIT)
+                // sum = kBound > 0 ? the sum of acc's lanes : 0 (rows shorter than a vector skip the
+                // reduction; kBound is a constant to the JIT, so the test costs nothing)
                 Label none = new Label();
                 Label reduced = new Label();
                 mv.visitVarInsn(ILOAD, kBound);
                 mv.visitJumpInsn(IFLE, none);
                 mv.visitVarInsn(ALOAD, acc[r][c]);
-                mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/vector/VectorMath", "sum", "(" + VECTOR_DESC + ")F", false);
+                sumLanes(mv);
                 mv.visitJumpInsn(GOTO, reduced);
                 mv.visitLabel(none);
                 mv.visitInsn(FCONST_0);

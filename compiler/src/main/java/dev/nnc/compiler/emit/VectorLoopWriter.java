@@ -24,7 +24,6 @@ final class VectorLoopWriter {
     private static final String MASK = "Ljdk/incubator/vector/VectorMask;";
     private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
     private static final String OPS = "jdk/incubator/vector/VectorOperators";
-    private static final String VECTOR_MATH = "dev/nnc/runtime/vector/VectorMath";
 
     private final MethodVisitor mv;
     private final String owner;
@@ -97,9 +96,8 @@ final class VectorLoopWriter {
         if (loop.reduction() == null) {
             mv.visitInsn(DCONST_0);
         } else {
-            // not reduceLanes(ADD): its order of additions depends on the JDK and the JIT
             mv.visitVarInsn(ALOAD, accumulator);
-            mv.visitMethodInsn(INVOKESTATIC, VECTOR_MATH, "sum", "(" + VD + ")F", false);
+            VectorKernelEmitter.sumLanes(mv);
             mv.visitInsn(F2D);
             mv.visitVarInsn(DLOAD, scalarSlots.get(loop.reduction()));
             mv.visitInsn(DADD);
