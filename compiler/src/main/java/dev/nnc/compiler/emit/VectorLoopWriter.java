@@ -175,7 +175,12 @@ final class VectorLoopWriter {
                 case ABS -> { value(c.argument()); mv.visitMethodInsn(INVOKEVIRTUAL, V, "abs", "()" + VD, false); }
                 case SIGNUM -> value(new Select(new Cond(CmpOp.GT, c.argument(), new Const(0)), new Const(1),
                         new Select(new Cond(CmpOp.LT, c.argument(), new Const(0)), new Const(-1), new Const(0))));
-                case EXP, LOG, LOG1P -> throw new CompilerBug(c.fn() + " in a vector loop");
+                case EXP -> {
+                    value(c.argument());
+                    new VectorExpWriter(mv, owner).write(next);
+                    next += 5;
+                }
+                case LOG, LOG1P -> throw new CompilerBug(c.fn() + " in a vector loop");
             }
         } else if (v instanceof Select s) {
             value(s.otherwise());

@@ -9,8 +9,8 @@ import java.util.*;
  * class runs as {@code double name(float[]... arrays, int... offsets, double... scalars,
  * int from, int to)}: every load and store of an array is at its offset plus i (the
  * offset is fixed while the loop runs: a row of a batch, say), the values use only
- * operations with a lane-wise form that gives the same bits as the scalar loop's
- * interpreted or compiled (no exp or log), and
+ * operations with a lane-wise form that gives the same bits interpreted or compiled
+ * (no log), and
  * at most one outer variable is accumulated ({@code reduction = reduction + e}); the
  * method returns its final value. Found by {@link #of}, which says no to anything else.
  */
@@ -98,13 +98,12 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
             if (v instanceof Load l) return access(l.array(), l.index());
             if (v instanceof Bin b) return b.op() != BinOp.POW && value(b.left()) && value(b.right());
             if (v instanceof Call c) {
-                // exp and log stay scalar: the Vector API's lanewise(EXP) and (LOG) give other
-                // last bits compiled than interpreted (so a run's weights would depend on the
-                // JIT), and a vector exp of nnc's own is a call C2 often leaves out of line,
-                // boxing every vector (10 KB a prediction); Math.exp gives the same bits always
+                // exp is written into the loop (see VectorExpWriter); log stays scalar: the
+                // Vector API's lanewise(LOG) gives other last bits compiled than interpreted,
+                // so that a run's weights would depend on the JIT (Math.log never does)
                 return switch (c.fn()) {
-                    case SQRT, ABS, SIGNUM -> value(c.argument());
-                    case EXP, LOG, LOG1P -> false;
+                    case SQRT, ABS, SIGNUM, EXP -> value(c.argument());
+                    case LOG, LOG1P -> false;
                 };
             }
             if (v instanceof Select s) {
