@@ -61,7 +61,7 @@ final class VectorExpWriter {
         mv.visitLdcInsn(ROUNDER);
         mv.visitMethodInsn(INVOKEVIRTUAL, FV, "fma", "(FF)" + FVD, false);
         mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, FV, "reinterpretAsInts", "()" + IVD, false);
+        reinterpret(FV, IV);
         mv.visitLdcInsn(Float.floatToIntBits(ROUNDER));
         mv.visitMethodInsn(INVOKEVIRTUAL, IV, "sub", "(I)" + IVD, false);
         mv.visitVarInsn(ASTORE, whole);
@@ -110,7 +110,19 @@ final class VectorExpWriter {
         mv.visitIntInsn(SIPUSH, 127);
         mv.visitMethodInsn(INVOKEVIRTUAL, IV, "add", "(I)" + IVD, false);
         shift("LSHL", 23);
-        mv.visitMethodInsn(INVOKEVIRTUAL, IV, "reinterpretAsFloats", "()" + FVD, false);
+        reinterpret(IV, FV);
+    }
+
+    /**
+     * The vector on the stack reinterpreted as one of {@code to}'s preferred species, a
+     * constant (reinterpretAsInts() computes the species at run time, and C2 then loses the
+     * vector's exact class, leaves the int operations unbound, and boxes the vectors).
+     */
+    private void reinterpret(String from, String to) {
+        mv.visitFieldInsn(GETSTATIC, to, "SPECIES_PREFERRED", SPECIES);
+        mv.visitInsn(ICONST_0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, from, "reinterpretShape", "(" + SPECIES + "I)" + ROOT, false);
+        mv.visitTypeInsn(CHECKCAST, to);
     }
 
     private void shift(String op, int by) {

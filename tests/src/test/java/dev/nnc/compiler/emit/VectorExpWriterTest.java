@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.objectweb.asm.Opcodes.*;
@@ -36,36 +37,38 @@ class VectorExpWriterTest {
         String vector = "jdk/incubator/vector/FloatVector";
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL, owner, null, "java/lang/Object", null);
         cw.visitField(ACC_STATIC | ACC_FINAL, "S", species, null, null).visitEnd();
-        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
-        clinit.visitCode();
-        clinit.visitFieldInsn(GETSTATIC, vector, "SPECIES_PREFERRED", species);
-        clinit.visitFieldInsn(PUTSTATIC, owner, "S", species);
-        clinit.visitInsn(RETURN);
-        clinit.visitMaxs(0, 0);
-        clinit.visitEnd();
-        MethodVisitor lanes = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "lanes", "()I", null, null);
-        lanes.visitCode();
-        lanes.visitFieldInsn(GETSTATIC, owner, "S", species);
-        lanes.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
-        lanes.visitInsn(IRETURN);
-        lanes.visitMaxs(0, 0);
-        lanes.visitEnd();
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "exp", "([FI)V", null, null);
-        mv.visitCode();
-        // FloatVector.fromArray(S, a, at) -> exp -> intoArray(a, at)
-        mv.visitFieldInsn(GETSTATIC, owner, "S", species);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(ILOAD, 1);
-        mv.visitMethodInsn(INVOKESTATIC, vector, "fromArray", "(" + species + "[FI)L" + vector + ";", false);
-        new VectorExpWriter(mv, owner).write(2);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(ILOAD, 1);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vector, "intoArray", "([FI)V", false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        method(cw, ACC_STATIC, "<clinit>", "()V", mv -> {
+            mv.visitFieldInsn(GETSTATIC, vector, "SPECIES_PREFERRED", species);
+            mv.visitFieldInsn(PUTSTATIC, owner, "S", species);
+            mv.visitInsn(RETURN);
+        });
+        method(cw, ACC_PUBLIC | ACC_STATIC, "lanes", "()I", mv -> {
+            mv.visitFieldInsn(GETSTATIC, owner, "S", species);
+            mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
+            mv.visitInsn(IRETURN);
+        });
+        method(cw, ACC_PUBLIC | ACC_STATIC, "exp", "([FI)V", mv -> {
+            // FloatVector.fromArray(S, a, at) -> exp -> intoArray(a, at)
+            mv.visitFieldInsn(GETSTATIC, owner, "S", species);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitMethodInsn(INVOKESTATIC, vector, "fromArray", "(" + species + "[FI)L" + vector + ";", false);
+            new VectorExpWriter(mv, owner).write(2);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vector, "intoArray", "([FI)V", false);
+            mv.visitInsn(RETURN);
+        });
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    private static void method(ClassWriter cw, int access, String name, String descriptor, Consumer<MethodVisitor> body) {
+        MethodVisitor mv = cw.visitMethod(access, name, descriptor, null, null);
+        mv.visitCode();
+        body.accept(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     private static float[] exp(float[] x) throws Throwable {
