@@ -33,7 +33,7 @@ final class VectorExpWriter {
     // 1.5 * 2^23: adding it rounds a float below 2^22 to the nearest integer
     private static final float ROUNDER = 12582912f;
     /** The polynomial for (e^r - 1 - r) / r^2, highest degree first. */
-    static final float[] POLYNOMIAL = {
+    private static final float[] POLYNOMIAL = {
             1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
             4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
 
