@@ -1,7 +1,6 @@
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * The sum of a vector's lanes, the same bits whether the JIT has compiled the code or
@@ -12,24 +11,18 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class VectorMath {
     private static final int L = FloatVector.SPECIES_PREFERRED.length();
-    /** Whether this JDK's reduceLanes(ADD) adds in lane order, compiled as interpreted (JDK 17 does). */
+    /**
+     * Whether this JDK's {@code reduceLanes(ADD)} adds the lanes in order from 0, compiled
+     * as interpreted (JDK 17 does). Generated kernels sum a vector's lanes with it where it
+     * does, and with {@link #sumLaneByLane} elsewhere; they test the flag themselves, a
+     * constant to the JIT, rather than call a method that does: a call that C2 leaves out
+     * of line boxes its vector argument.
+     */
     public static final boolean IN_ORDER_REDUCTION = Runtime.version().feature() == 17;
 
     private VectorMath() {}
 
-    /**
-     * The sum of the lanes of a vector of the preferred species, added in lane order
-     * from 0. On JDK 17 that is what {@code reduceLanes(ADD)} computes, interpreted or
-     * compiled, and it stays in use there, so that JDK 17's kernels are those they were;
-     * elsewhere the lanes are read and added one by one. (Generated kernels test the flag
-     * themselves, so that on JDK 17 they hold the reduction and no call: a call that C2
-     * leaves out of line boxes its vector argument.)
-     */
-    public static float sum(FloatVector v) {
-        return IN_ORDER_REDUCTION ? v.reduceLanes(VectorOperators.ADD) : sumLaneByLane(v);
-    }
-
-    /** The lanes read and added one by one, in order from 0. */
+    /** The lanes of a vector of the preferred species read and added one by one, in order from 0. */
     public static float sumLaneByLane(FloatVector v) {
         if (L == 16) {
             return 0f + v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7)
