@@ -157,8 +157,10 @@ public final class ClassEmitter {
     }
 
     /**
-     * VECTOR = the system property nnc.vector is not "false" and FloatVector loads; when
-     * it does not, one line on standard error says how to get the fast path.
+     * VECTOR = the system property nnc.vector is not "false" and FloatVector loads, and
+     * then every vector operator is applied once before any kernel runs (see the runtime's
+     * OperatorCaches); when it does not load, one line on standard error says how to get
+     * the fast path.
      */
     private void vectorFlag() {
         MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
@@ -184,6 +186,7 @@ public final class ClassEmitter {
             mv.visitJumpInsn(IFEQ, missing);
             mv.visitInsn(ICONST_1);
             mv.visitFieldInsn(PUTSTATIC, owner, VECTOR_FLAG, "Z");
+            mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/vector/OperatorCaches", "fill", "()V", false);
             mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(missing);
             mv.visitFieldInsn(GETSTATIC, "java/lang/System", "err", "Ljava/io/PrintStream;");
