@@ -1,12 +1,14 @@
 package dev.nnc.compiler.emit;
 
+import dev.nnc.runtime.vector.ExpPolynomial;
 import org.objectweb.asm.MethodVisitor;
 
+import static dev.nnc.runtime.vector.ExpPolynomial.*;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
  * e^x of a whole vector, written into the vector loop's own bytecode: Cephes' {@code expf}
- * (x = n ln 2 + r, a polynomial for e^r, then 2^n from the exponent bits), made only of
+ * ({@link ExpPolynomial}: x = n ln 2 + r, a polynomial for e^r, then 2^n from the exponent bits), made only of
  * operations that Java defines to the bit (multiplications, additions, fused
  * multiply-adds, reinterpretations and shifts). Why not the Vector API's {@code lanewise(EXP)}:
  * compiled by C2 it calls the JVM's vector math library, interpreted it calls
@@ -26,16 +28,8 @@ final class VectorExpWriter {
     private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
     private static final String OPS = "jdk/incubator/vector/VectorOperators";
 
-    private static final float LOG2E = 1.44269504088896341f;
-    // ln 2 in two parts, the first with few enough bits that n * LN2_HI is exact
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    // 1.5 * 2^23: adding it rounds a float below 2^22 to the nearest integer
-    private static final float ROUNDER = 12582912f;
-    /** The polynomial for (e^r - 1 - r) / r^2, highest degree first. */
     private static final float[] POLYNOMIAL = {
-            1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
-            4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+            P0, P1, P2, P3, P4, P5};
 
     private final MethodVisitor mv;
     private final String owner;
@@ -49,9 +43,9 @@ final class VectorExpWriter {
     /** Replaces the vector x on the stack by e^x; uses five vector locals from {@code firstLocal}. */
     void write(int firstLocal) {
         int x = firstLocal, n = firstLocal + 1, r = firstLocal + 2, whole = firstLocal + 3, half = firstLocal + 4;
-        // x = x.max(-104).min(89): past these e^x is 0 or infinity anyway, and n fits the scaling below
-        floatOp("max", -104f);
-        floatOp("min", 89f);
+        // x = x.max(LOWEST).min(HIGHEST): past these e^x is 0 or infinity anyway, and n fits the scaling below
+        floatOp("max", LOWEST);
+        floatOp("min", HIGHEST);
         mv.visitVarInsn(ASTORE, x);
         // t = x.fma(LOG2E, ROUNDER): ROUNDER + n, n = x / ln 2 rounded to an integer; as an int
         // its bits are ROUNDER's plus n (no float-to-int conversion: C2 at times leaves that

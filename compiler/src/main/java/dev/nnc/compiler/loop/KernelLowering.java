@@ -252,7 +252,31 @@ public final class KernelLowering {
         throw new CompilerBug("no kernel for " + op);
     }
 
+    /** Rows of at most this many outputs take the runtime's softmax, a row per lane of 512-bit vectors. */
+    private static final int SOFTMAX_VECTOR_WIDTH = 16;
+    /**
+     * The runtime softmax's work array, which every softmax kernel of a network shares (not
+     * named s...: the class emitter takes those for optimizer state, which replicas share).
+     */
+    private static final String SOFTMAX_WORK = "work_softmax";
+
+    /**
+     * Softmax over each row: with the Vector API on 512-bit vectors, the runtime's, for
+     * rows of at most 16 outputs (see {@link dev.nnc.runtime.vector.Softmax}); else loops.
+     */
     private List<Stmt> softmax(Node n) {
+        List<Stmt> scalar = softmaxLoops(n);
+        Shape z = n.input(0).shape();
+        int w = n.shape().size();
+        if (vectorLoops == null || !z.batched() || z.columns() != w || w > SOFTMAX_VECTOR_WIDTH) return scalar;
+        if (scratch.stream().noneMatch(s -> s.name().equals(SOFTMAX_WORK))) {
+            scratch.add(new Scratch(SOFTMAX_WORK, false, dev.nnc.runtime.vector.Softmax.WORK));
+        }
+        return List.of(new RuntimeCall("Softmax", "rows", List.of(buffers.name(n.input(0)), buffers.name(n), SOFTMAX_WORK),
+                List.of(ROWS, c(w)), scalar));
+    }
+
+    private List<Stmt> softmaxLoops(Node n) {
         Node z = n.input(0);
         int w = n.shape().size();
         String out = buffers.name(n);
