@@ -1,6 +1,7 @@
 package dev.nnc.tests;
 
 import dev.nnc.runtime.Network;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,6 +61,36 @@ class OptimizerTest {
         for (int step = 0; step < 5; step++) {
             other.trainStep(new float[]{0}, new float[]{0}, 1, 0.01);
             for (float[] t : q) for (float v : t) assertFalse(v != 0 && Math.abs(v) < Float.MIN_NORMAL, "subnormal " + v);
+        }
+    }
+
+    /**
+     * The same in the vector loops (whole vectors of a 32 by 16 weight): with zero inputs
+     * the weight's gradient is zero and this update halves each weight, which stores 0 where
+     * the half is subnormal (and +0 for -0), and the half itself everywhere else.
+     */
+    @Test
+    void vectorUpdatesStoreNoSubnormalFloatsEither() {
+        Network net = Models.compile("""
+                model Wide {
+                    input  x: [16]
+                    target y: real[1]
+                    output p = x -> dense(32) -> dense(1)
+                    loss      mse(p, y)
+                    optimizer sgd(lr = 0.5)
+                    penalty   l2(0.5)
+                }
+                """).create(1);
+        float[] w = net.parameters()[0];
+        float[] values = {1.5f * Float.MIN_NORMAL, -1.5f * Float.MIN_NORMAL, 4 * Float.MIN_NORMAL, -4 * Float.MIN_NORMAL,
+                Float.MIN_NORMAL, -0f, 0.75f, -3e-39f, Float.MAX_VALUE, 1e-20f};
+        for (int i = 0; i < w.length; i++) w[i] = values[i % values.length];
+        float[] before = w.clone();
+        net.trainStep(new float[16], new float[]{0}, 1, 0.5);
+        for (int i = 0; i < w.length; i++) {
+            float half = before[i] / 2;
+            float expected = Math.abs(half) < Float.MIN_NORMAL ? 0f : half;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(w[i]), "w[" + i + "] = " + before[i] + " / 2");
         }
     }
 

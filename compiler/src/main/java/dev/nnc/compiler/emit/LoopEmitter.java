@@ -375,6 +375,9 @@ final class LoopEmitter {
                 case MIN -> math("min", "(DD)D");
                 case POW -> math("pow", "(DD)D");
             }
+        } else if (v instanceof Call c && c.fn() == Fn.FLUSH_SUBNORMAL) {
+            select(new Select(new Cond(CmpOp.LT, new Call(Fn.ABS, c.argument()), new Const(Float.MIN_NORMAL)),
+                    new Const(0), c.argument()));
         } else if (v instanceof Call c) {
             value(c.argument());
             math(c.fn().name().toLowerCase(), "(D)D");

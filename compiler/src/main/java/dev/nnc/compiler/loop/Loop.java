@@ -65,7 +65,8 @@ public final class Loop {
 
     public record Bin(BinOp op, Value left, Value right) implements Value {}
 
-    public enum Fn { EXP, LOG, LOG1P, SQRT, ABS, SIGNUM }
+    /** FLUSH_SUBNORMAL: x, or 0 where |x| is below the smallest normal float (and not NaN). */
+    public enum Fn { EXP, LOG, LOG1P, SQRT, ABS, SIGNUM, FLUSH_SUBNORMAL }
 
     public record Call(Fn fn, Value argument) implements Value {}
 

@@ -36,7 +36,7 @@ public final class UpdateLowering {
      * value below 1.2e-38 in magnitude changes nothing a float network computes.
      */
     private static Value flushed(Value v) {
-        return select(CmpOp.LT, fn(Fn.ABS, v), k(Float.MIN_NORMAL), k(0), v);
+        return fn(Fn.FLUSH_SUBNORMAL, v);
     }
 
     /**

@@ -102,7 +102,7 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
                 // Vector API's lanewise(LOG) gives other last bits compiled than interpreted,
                 // so that a run's weights would depend on the JIT (Math.log never does)
                 return switch (c.fn()) {
-                    case SQRT, ABS, SIGNUM, EXP -> value(c.argument());
+                    case SQRT, ABS, SIGNUM, EXP, FLUSH_SUBNORMAL -> value(c.argument());
                     case LOG, LOG1P -> false;
                 };
             }
