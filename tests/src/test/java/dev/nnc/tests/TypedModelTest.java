@@ -102,6 +102,24 @@ class TypedModelTest {
         assertTrue(model.predict(new float[0][]).isEmpty());
     }
 
+    /** A warm-up predicts made-up rows through the model's own calls; what it gives for any row stays the same. */
+    @Test
+    void aWarmUpChangesNoPrediction() throws Throwable {
+        Classifier model = (Classifier) load(iris, irisWeights);
+        java.util.Random random = new java.util.Random(7);
+        float[][] rows = new float[300][4];
+        for (float[] row : rows) for (int j = 0; j < 4; j++) row[j] = 0.5f + 7 * random.nextFloat();
+        List<Classification> before = model.predict(rows);
+        float[] one = model.predict(rows[0]).probabilities();
+
+        assertFalse(model.warmUp(java.time.Duration.ofMillis(300)).isNegative());
+        List<Classification> after = model.predict(rows);
+        for (int r = 0; r < rows.length; r++) {
+            assertArrayEquals(before.get(r).probabilities(), after.get(r).probabilities(), "row " + r);
+        }
+        assertArrayEquals(one, model.predict(rows[0]).probabilities());
+    }
+
     @Test
     void regressionAndStreams() throws Throwable {
         Class<?> sine = compiledClass("examples/sine/sine.nn", "nnc.models", null, "nnc.models.Sine");
