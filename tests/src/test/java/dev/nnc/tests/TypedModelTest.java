@@ -92,9 +92,7 @@ class TypedModelTest {
     @Test
     void aBatchGivesExactlyTheRowsAlone() throws Throwable {
         Classifier model = (Classifier) load(iris, irisWeights);
-        java.util.Random random = new java.util.Random(5);
-        float[][] rows = new float[1000][4];
-        for (float[] row : rows) for (int j = 0; j < 4; j++) row[j] = 0.5f + 7 * random.nextFloat();
+        float[][] rows = flowers(1000, 5);
         List<Classification> batch = model.predict(rows);
         for (int r = 0; r < rows.length; r++) {
             assertArrayEquals(model.predict(rows[r]).probabilities(), batch.get(r).probabilities(), "row " + r);
@@ -102,13 +100,19 @@ class TypedModelTest {
         assertTrue(model.predict(new float[0][]).isEmpty());
     }
 
+    /** Made-up measurements of {@code count} flowers, each in 0.5-7.5 cm. */
+    private static float[][] flowers(int count, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[][] rows = new float[count][4];
+        for (float[] row : rows) for (int j = 0; j < 4; j++) row[j] = 0.5f + 7 * random.nextFloat();
+        return rows;
+    }
+
     /** A warm-up predicts made-up rows through the model's own calls; what it gives for any row stays the same. */
     @Test
     void aWarmUpChangesNoPrediction() throws Throwable {
         Classifier model = (Classifier) load(iris, irisWeights);
-        java.util.Random random = new java.util.Random(7);
-        float[][] rows = new float[300][4];
-        for (float[] row : rows) for (int j = 0; j < 4; j++) row[j] = 0.5f + 7 * random.nextFloat();
+        float[][] rows = flowers(300, 7);
         List<Classification> before = model.predict(rows);
         float[] one = model.predict(rows[0]).probabilities();
 
