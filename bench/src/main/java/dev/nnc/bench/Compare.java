@@ -16,8 +16,10 @@ import java.util.*;
  * torch_reference.py, then OrtReference.java, the order turning each round so that no
  * side always runs on a machine warmed by another; the report gives each figure's
  * median over the rounds and its spread (smallest and largest), the ratios of the
- * medians, and nnc's GFLOP/s as a fraction of the FMA peak measured at the start.
- * Writes target/bench/compare.json.
+ * medians, and nnc's GFLOP/s as a fraction of the FMA peak measured at the start. Before
+ * each round's MLP training it measures how long the cores take to pass a cache line back
+ * and forth ({@link CoreRoundTrip}), which the two-thread epoch depends on and the host
+ * changes. Writes target/bench/compare.json.
  */
 public final class Compare {
     /** PyTorch's figures on a quiet machine of this kind (../shared/bench/README.md): low, high. */
@@ -77,6 +79,8 @@ public final class Compare {
     private final Map<String, Samples> ort = new LinkedHashMap<>();
     private double peakOneCore;
     private double peakAllCores;
+    /** The core-to-core round trip before and after each round's MLP training, in ns. */
+    private final List<List<Double>> roundTrips = new ArrayList<>();
 
     private Compare(Path root, int rounds, int epochs, String workloads) {
         this.root = root;
@@ -132,7 +136,7 @@ public final class Compare {
             for (String side : sides) {
                 switch (side) {
                     case "nnc" -> {
-                        if (mlp) fork("fashion");
+                        if (mlp) trainBetweenRoundTrips();
                         if (mlp) fork("small");
                         if (cnn) fork("cnn");
                     }
@@ -145,6 +149,16 @@ public final class Compare {
             }
         }
         report();
+    }
+
+    /** The MLP's group of workloads, with the cores' round trip measured before and after. */
+    private void trainBetweenRoundTrips() throws IOException, InterruptedException {
+        double before = CoreRoundTrip.nanos();
+        fork("fashion");
+        double after = CoreRoundTrip.nanos();
+        if (Double.isNaN(before)) return;
+        roundTrips.add(List.of(before, after));
+        System.out.printf(Locale.ROOT, "  core-to-core round trip before and after: %.0f and %.0f ns%n", before, after);
     }
 
     private static String machine() {
@@ -210,6 +224,7 @@ public final class Compare {
         json.put("rounds", rounds);
         json.put("peak_gflops", peakAllCores);
         json.put("peak_gflops_one_core", peakOneCore);
+        if (!roundTrips.isEmpty()) json.put("core_round_trip_ns", roundTrips);
         System.out.printf(Locale.ROOT, "%n%-30s %22s %22s %22s %8s %8s %8s %6s%n", "workload (median, min-max)",
                 "nnc", "PyTorch", "ONNX Runtime", "vs torch", "vs ORT", "GFLOP/s", "peak");
         for (var e : nnc.entrySet()) {
@@ -264,8 +279,9 @@ public final class Compare {
         return String.format(Locale.ROOT, "%.4g (%.3g-%.3g)", s.median(), spread.get(0), spread.get(1));
     }
 
+    /** Three significant digits: a ratio of 0.995 must not read as 1.00x against a bar of 1.0x. */
     private static String times(double ratio) {
-        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
+        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.3gx", ratio);
     }
 
     /** What the typed class costs over the bare network class, per sample. */
@@ -282,6 +298,14 @@ public final class Compare {
         nnc.forEach((w, s) -> { if (!s.note.isEmpty()) System.out.println("nnc " + w + ": " + s.note); });
         torch.forEach((w, s) -> System.out.println("torch " + w + ": " + s.note));
         ort.forEach((w, s) -> System.out.println("ort " + w + ": " + s.note));
+        if (!roundTrips.isEmpty()) {
+            System.out.printf(Locale.ROOT, "core-to-core round trip before and after each round's MLP workloads: %s ns "
+                    + "(on this machine about 60-130 ns while the host keeps its two cores near each other, 350-600 "
+                    + "while apart, changing from minute to minute; the two-thread epoch pays it for every line of "
+                    + "weights that crosses between the cores)%n",
+                    String.join(", ", roundTrips.stream().map(pair -> String.format(Locale.ROOT, "%.0f/%.0f",
+                            pair.get(0), pair.get(1))).toList()));
+        }
         warnWhenStraying("PyTorch", torch, TORCH_EXPECTED);
         warnWhenStraying("ONNX Runtime", ort, ORT_EXPECTED);
     }
