@@ -17,9 +17,9 @@ import java.util.*;
  * side always runs on a machine warmed by another; the report gives each figure's
  * median over the rounds and its spread (smallest and largest), the ratios of the
  * medians, and nnc's GFLOP/s as a fraction of the FMA peak measured at the start. Before
- * each round's MLP training it measures how long the cores take to pass a cache line back
- * and forth ({@link CoreRoundTrip}), which the two-thread epoch depends on and the host
- * changes. Writes target/bench/compare.json.
+ * and after each round's MLP workloads it measures how long the cores take to pass a cache
+ * line back and forth ({@link CoreRoundTrip}), which the two-thread epoch depends on and
+ * the host changes. Writes target/bench/compare.json.
  */
 public final class Compare {
     /** PyTorch's figures on a quiet machine of this kind (../shared/bench/README.md): low, high. */
@@ -300,7 +300,7 @@ public final class Compare {
         ort.forEach((w, s) -> System.out.println("ort " + w + ": " + s.note));
         if (!roundTrips.isEmpty()) {
             System.out.printf(Locale.ROOT, "core-to-core round trip before and after each round's MLP workloads: %s ns "
-                    + "(on this machine about 60-130 ns while the host keeps its two cores near each other, 350-600 "
+                    + "(on this machine about 60-130 ns while the host keeps its two cores near each other, 350-620 "
                     + "while apart, changing from minute to minute; the two-thread epoch pays it for every line of "
                     + "weights that crosses between the cores)%n",
                     String.join(", ", roundTrips.stream().map(pair -> String.format(Locale.ROOT, "%.0f/%.0f",
