@@ -70,6 +70,14 @@ final class MappedRows {
         }
     }
 
+    /** The sum of a stored row's first and last inputs and first target (see {@link Dataset#touch}). */
+    float touch(int row) {
+        int segment = row / rowsPerSegment;
+        int within = row - segment * rowsPerSegment;
+        return inputs[segment].get(within * inputWidth) + inputs[segment].get((within + 1) * inputWidth - 1)
+                + (targetWidth > 0 ? targets[segment].get(within * targetWidth) : 0);
+    }
+
     /** One stored row into x at {@code xAt} and y at {@code yAt}. */
     void copy(int row, float[] x, int xAt, float[] y, int yAt) {
         int segment = row / rowsPerSegment;

@@ -25,6 +25,12 @@ final class LocalSteps implements StepEngine {
     private final long[] seeds;
     private final StepRunner.PartConsumer tally;
     private final StepRunner.BatchRows fromData;
+    /**
+     * Where each part leaves the sum of the values it touched before copying its rows
+     * ({@link #touchRows}): kept, so that the compiler cannot drop the reads, and 16 floats
+     * (a cache line) apart, so that the cores of two parts never write the same line.
+     */
+    private final float[] touched;
     private ScoreSum score;
     /** The step's rows: order[first], order[first + 1], ... */
     private int[] order;
@@ -38,13 +44,22 @@ final class LocalSteps implements StepEngine {
         this.augmenters = new Augmenter[(batch + StepRunner.PART_ROWS - 1) / StepRunner.PART_ROWS];
         for (int p = 0; p < augmenters.length; p++) augmenters[p] = new Augmenter(spec, train.augment());
         this.seeds = new long[train.augment().size()];
+        this.touched = new float[augmenters.length * 16];
         this.tally = (predictions, targets, rows) -> score.add(scores.score(predictions, targets, 0, rows));
         int inW = data.inputWidth();
         int tW = data.targetWidth();
         this.fromData = (from, to, x, y) -> {
+            touchRows(from, to);
             for (int i = from; i < to; i++) data.copyRow(order[first + i], x, (i - from) * inW, y, (i - from) * tW);
             if (seeds.length > 0) augmenters[from / StepRunner.PART_ROWS].apply(seeds, x, from, to - from, inW);
         };
+    }
+
+    /** Touches the step's rows [from, to) ({@link Dataset#touch}) before a part copies them. */
+    private void touchRows(int from, int to) {
+        float sum = 0;
+        for (int i = from; i < to; i++) sum += data.touch(order[first + i]);
+        touched[from / StepRunner.PART_ROWS * 16] = sum;
     }
 
     @Override

@@ -62,6 +62,26 @@ class CsvCacheTest {
     }
 
     @Test
+    void touchingARowReadsItsFirstAndLastInputsAndItsTargetOnTheHeapAndMapped() throws IOException {
+        Path file = csv();
+        List<String> classes = List.of("cat", "dog");
+        Dataset heap = read(file, classes);
+        System.setProperty("nnc.data.mapped", "true");
+        Dataset mapped;
+        try {
+            mapped = read(file, classes);
+        } finally {
+            System.clearProperty("nnc.data.mapped");
+        }
+        assertThrows(RuntimeException.class, mapped::x, "the rows are read where they lie, mapped");
+        for (int row : new int[]{0, 1, 4321, 7999}) {
+            float sum = heap.x()[2 * row] + heap.x()[2 * row + 1] + heap.y()[row];
+            assertEquals(sum, heap.touch(row), "row " + row);
+            assertEquals(sum, mapped.touch(row), "row " + row + ", mapped");
+        }
+    }
+
+    @Test
     void aDamagedCacheIsRebuiltNeverTrusted() throws IOException {
         Path file = csv();
         List<String> classes = List.of("cat", "dog");
