@@ -9,8 +9,8 @@ import java.util.Arrays;
  * other then reads, and on this machine's virtual cores it is not one figure: the host
  * places them near each other at some times and far apart at others, from one minute to
  * the next (79-131 ns or 350-622 ns on 2026-11-29 between 03:00 and 04:30; 57-61 ns the
- * night before), and the Fashion-MNIST epoch on two threads follows (see the README's
- * performance section). So bench/compare measures it before and after each round's
+ * night before), and the Fashion-MNIST epoch on two threads follows (see docs/performance.md,
+ * "Where the time goes"). So bench/compare measures it before and after each round's
  * training and reports it beside the epochs.
  */
 final class CoreRoundTrip {
