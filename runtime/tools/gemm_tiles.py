@@ -8,12 +8,12 @@ def offset(base, at):
     return base if not at else f"{base} + {at}"
 
 
-def tile(rows, vectors=4, masked=False):
-    """rows of a by the first `vectors` vectors of one panel; masked: the last columns' store takes the mask."""
+def tile(rows, vectors=4):
+    """rows of a by the first `vectors` vectors of one panel."""
     r, vs = range(rows), range(vectors)
     params = "float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart"
-    out = [f"    /** Rows [row, row + {rows}) of c by {vectors} vector(s) of one panel{', stored through the mask' if masked else ''}. */",
-           f"    static void tile{rows}x{vectors}({params}{', VectorMask<Float> last' if masked else ''}) {{",
+    out = [f"    /** Rows [row, row + {rows}) of c by {vectors} vector(s) of one panel. */",
+           f"    static void tile{rows}x{vectors}({params}) {{",
            "        FloatVector zero = FloatVector.zero(S);"]
     out += ["        FloatVector " + ", ".join(f"c{i}{v} = zero" for v in vs) + ";" for i in r]
     out += [f"        int a{i} = (row + {i}) * lda;" for i in r]
@@ -26,8 +26,7 @@ def tile(rows, vectors=4, masked=False):
     out.append("        }")
     for i in r:
         at = "cStart" if i == 0 else f"cStart + {i} * ldc"
-        mask = ", last" if masked else ""
-        out.append("        " + " ".join(f"c{i}{v}.intoArray(c, {offset(at, 16 * v)}{mask});" for v in vs))
+        out.append("        " + " ".join(f"c{i}{v}.intoArray(c, {offset(at, 16 * v)});" for v in vs))
     out.append("    }")
     return "\n".join(out)
 
@@ -54,22 +53,21 @@ def row_tile(panels):
     return "\n".join(out)
 
 
-KERNELS = [tile(6), tile(4), tile(2), tile(1), row_tile(2), row_tile(4), tile(6, 1, True), tile(1, 1, True)]
+KERNELS = [tile(6), tile(4), tile(2), tile(1), row_tile(2), row_tile(4), tile(6, 1), tile(1, 1)]
 
 SOURCE = f"""// Written by runtime/tools/gemm_tiles.py: edit that script, not this file.
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register tiles of {{@link Gemm}}: six rows of a broadcast against the four vectors
  * of a panel of packed weights (the kernel of a batch); four, two and one rows for the
  * rows a batch leaves past its tiles of six; one row by two or four panels at once for
- * a single sample (eight or sixteen chains of FMAs in flight); and one vector, stored
- * through a mask, for a last panel narrower than 64 columns. Each element of c is the
- * same chain of FMAs over k whichever tile computes it.
+ * a single sample (eight or sixteen chains of FMAs in flight); and six rows or one by
+ * one vector, for a last panel narrower than 64 columns. Each element of c is the same
+ * chain of FMAs over k whichever tile computes it.
  */
 final class GemmTiles {{
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;

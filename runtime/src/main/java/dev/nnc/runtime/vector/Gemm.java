@@ -1,7 +1,6 @@
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -150,14 +149,37 @@ public final class Gemm {
     /** Written only by the thread that claimed the {@link Helper}. */
     private static final RowHalf ROW_HALF = new RowHalf();
 
-    /** The last panel, narrower than 64 columns: one vector at a time, the last one masked. */
+    /**
+     * The last panel, narrower than 64 columns: one vector at a time. A last vector that
+     * c has only some columns of goes to a buffer of whole vectors, and from there the
+     * columns c has: on JDK 17 a masked store is not compiled to one instruction but runs
+     * lane by lane, and the vector and its mask were boxed (a packed prediction of one row
+     * of the Fashion-MNIST MLP, whose last layer has 10 columns, allocated 112 bytes; a
+     * typed one 208-256 bytes, now only its result's 80).
+     */
     private static void narrowPanel(float[] a, float[] packed, float[] c, int from, int rows, int k, int n, int bStart, int column) {
         for (int v = 0; column + v * 16 < n; v++) {
-            VectorMask<Float> mask = S.indexInRange(column + v * 16, n);
+            int col = column + v * 16;
             int b = bStart + v * 16;
+            int width = Math.min(16, n - col);
             int row = from;
-            for (; row + TILE_ROWS <= rows; row += TILE_ROWS) GemmTiles.tile6x1(a, k, row, packed, b, k, c, n, row * n + column + v * 16, mask);
-            for (; row < rows; row++) GemmTiles.tile1x1(a, k, row, packed, b, k, c, n, row * n + column + v * 16, mask);
+            if (width == 16) {
+                for (; row + TILE_ROWS <= rows; row += TILE_ROWS) GemmTiles.tile6x1(a, k, row, packed, b, k, c, n, row * n + col);
+                for (; row < rows; row++) GemmTiles.tile1x1(a, k, row, packed, b, k, c, n, row * n + col);
+                continue;
+            }
+            float[] edge = EDGE.get();
+            for (; row + TILE_ROWS <= rows; row += TILE_ROWS) {
+                GemmTiles.tile6x1(a, k, row, packed, b, k, edge, 16, 0);
+                for (int r = 0; r < TILE_ROWS; r++) System.arraycopy(edge, r * 16, c, (row + r) * n + col, width);
+            }
+            for (; row < rows; row++) {
+                GemmTiles.tile1x1(a, k, row, packed, b, k, edge, 16, 0);
+                System.arraycopy(edge, 0, c, row * n + col, width);
+            }
         }
     }
+
+    /** Each thread's buffer of a narrow panel's last vector: six rows of 16 columns. */
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[TILE_ROWS * 16]);
 }

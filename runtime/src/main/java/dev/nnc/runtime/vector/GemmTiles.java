@@ -2,16 +2,15 @@
 package dev.nnc.runtime.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register tiles of {@link Gemm}: six rows of a broadcast against the four vectors
  * of a panel of packed weights (the kernel of a batch); four, two and one rows for the
  * rows a batch leaves past its tiles of six; one row by two or four panels at once for
- * a single sample (eight or sixteen chains of FMAs in flight); and one vector, stored
- * through a mask, for a last panel narrower than 64 columns. Each element of c is the
- * same chain of FMAs over k whichever tile computes it.
+ * a single sample (eight or sixteen chains of FMAs in flight); and six rows or one by
+ * one vector, for a last panel narrower than 64 columns. Each element of c is the same
+ * chain of FMAs over k whichever tile computes it.
  */
 final class GemmTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -186,8 +185,8 @@ final class GemmTiles {
         c12.intoArray(c, cStart + 192); c13.intoArray(c, cStart + 208); c14.intoArray(c, cStart + 224); c15.intoArray(c, cStart + 240);
     }
 
-    /** Rows [row, row + 6) of c by 1 vector(s) of one panel, stored through the mask. */
-    static void tile6x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart, VectorMask<Float> last) {
+    /** Rows [row, row + 6) of c by 1 vector(s) of one panel. */
+    static void tile6x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero;
         FloatVector c10 = zero;
@@ -217,16 +216,16 @@ final class GemmTiles {
             FloatVector x5 = FloatVector.broadcast(S, a[a5 + kk]);
             c50 = x5.fma(b0, c50);
         }
-        c00.intoArray(c, cStart, last);
-        c10.intoArray(c, cStart + 1 * ldc, last);
-        c20.intoArray(c, cStart + 2 * ldc, last);
-        c30.intoArray(c, cStart + 3 * ldc, last);
-        c40.intoArray(c, cStart + 4 * ldc, last);
-        c50.intoArray(c, cStart + 5 * ldc, last);
+        c00.intoArray(c, cStart);
+        c10.intoArray(c, cStart + 1 * ldc);
+        c20.intoArray(c, cStart + 2 * ldc);
+        c30.intoArray(c, cStart + 3 * ldc);
+        c40.intoArray(c, cStart + 4 * ldc);
+        c50.intoArray(c, cStart + 5 * ldc);
     }
 
-    /** Rows [row, row + 1) of c by 1 vector(s) of one panel, stored through the mask. */
-    static void tile1x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart, VectorMask<Float> last) {
+    /** Rows [row, row + 1) of c by 1 vector(s) of one panel. */
+    static void tile1x1(float[] a, int lda, int row, float[] b, int bStart, int k, float[] c, int ldc, int cStart) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero;
         int a0 = (row + 0) * lda;
@@ -236,6 +235,6 @@ final class GemmTiles {
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + kk]);
             c00 = x0.fma(b0, c00);
         }
-        c00.intoArray(c, cStart, last);
+        c00.intoArray(c, cStart);
     }
 }
