@@ -74,4 +74,41 @@ class GradientCheckTest {
             assertTrue(t.maxRelative() <= 1e-6, name + ": " + t);
         }
     }
+
+    /**
+     * A weight of a 1x1 convolution of 80 channels feeds 120 elu(0.5) units here, and a
+     * few of them cross their kink within ±ε of entries 184 and 190 without the one-sided
+     * differences disagreeing enough to be seen as a kink (4e-8 and 9e-8 off: a random
+     * program that failed the property test on 2026-11-29). Smaller steps find the derivative.
+     */
+    @org.junit.jupiter.api.Test
+    void kinksCrossedWithinEpsilonByManyUnitsAreNotAnError() {
+        String program = """
+                model RandomCnn {
+                    input  x: [8, 5, 1]
+                    target t: real[2]
+                    output p = x -> conv2d(80, kernel = 2, stride = 1, padding = same) -> elu -> conv2d(80, kernel = 1, stride = 1, bias = false) -> elu(0.5) -> avgpool(2, stride = 2) -> global_avgpool -> dense(2)
+                    loss      mse(p, t)
+                    optimizer sgd(lr = 0.05)
+                }
+                """;
+        GradientCheck.Report report = GradientCheck.run(Frontend.check(SourceFile.of("random.nn", program)), 3, 40, 5);
+        assertTrue(report.worst().maxRelative() <= 1e-6, report.worst().toString());
+    }
+
+    /** The check is not so lenient that a backward pass other than the derivative passes: step's straight-through rule fails it. */
+    @org.junit.jupiter.api.Test
+    void aBackwardPassThatIsNotTheDerivativeFails() {
+        String program = """
+                model Check {
+                    input  x: [4]
+                    target t: real[1]
+                    output p = x -> dense(3) -> step -> dense(1)
+                    loss      mse(p, t)
+                    optimizer sgd(lr = 0.1)
+                }
+                """;
+        GradientCheck.Report report = GradientCheck.run(Frontend.check(SourceFile.of("step.nn", program)), 5, 200, 42);
+        assertTrue(report.worst().maxRelative() > 0.1, report.worst().toString());
+    }
 }
