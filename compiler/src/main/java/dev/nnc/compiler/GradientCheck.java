@@ -20,7 +20,8 @@ import java.util.List;
  * two one-sided differences disagree (a relu or a max pool switches within ±ε, as random
  * convolutional networks with many units make likely), the numeric derivative is the
  * one of the three differences nearest the analytic: at a kink the backward pass
- * computes one of the one-sided derivatives.
+ * computes one of the one-sided derivatives. While that is not within 1e-7 of the
+ * analytic derivative, the differences are taken again with smaller steps ({@link #numeric}).
  */
 public final class GradientCheck {
     public static final double EPSILON = 1e-6;
