@@ -3,6 +3,7 @@ package dev.nnc.tests;
 import dev.nnc.compiler.Frontend;
 import dev.nnc.compiler.GradientCheck;
 import dev.nnc.compiler.source.SourceFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -81,7 +82,7 @@ class GradientCheckTest {
      * differences disagreeing enough to be seen as a kink (4e-8 and 9e-8 off: a random
      * program that failed the property test on 2026-11-29). Smaller steps find the derivative.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void kinksCrossedWithinEpsilonByManyUnitsAreNotAnError() {
         String program = """
                 model RandomCnn {
@@ -97,7 +98,7 @@ class GradientCheckTest {
     }
 
     /** The check is not so lenient that a backward pass other than the derivative passes: step's straight-through rule fails it. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aBackwardPassThatIsNotTheDerivativeFails() {
         String program = """
                 model Check {
