@@ -102,7 +102,12 @@ public final class Dataset {
             int at = row * inputWidth;
             return x[at] + x[at + inputWidth - 1] + (targetWidth > 0 ? y[row * targetWidth] : 0);
         }
-        return mapped.touch(index == null ? row : index[row]);
+        return mapped.touch(stored(row));
+    }
+
+    /** Where row {@code row} of this view lies among the mapped rows. */
+    private int stored(int row) {
+        return index == null ? row : index[row];
     }
 
     /** One row into x at {@code xAt} and y at {@code yAt}. */
@@ -112,15 +117,14 @@ public final class Dataset {
             System.arraycopy(y, row * targetWidth, toY, yAt, targetWidth);
             return;
         }
-        int stored = index == null ? row : index[row];
-        mapped.copy(stored, toX, xAt, toY, yAt);
+        mapped.copy(stored(row), toX, xAt, toY, yAt);
         if (scaling != null) scaling.applyRow(toX, xAt);
     }
 
     /** The rows at these indices, in this order: a copy on the heap, a view of mapped rows. */
     public Dataset select(int[] indices) {
         if (mapped != null) {
-            int[] stored = index == null ? indices.clone() : Arrays.stream(indices).map(i -> index[i]).toArray();
+            int[] stored = Arrays.stream(indices).map(this::stored).toArray();
             return new Dataset(origin, indices.length, inputWidth, targetWidth, null, null, mapped, stored, scaling);
         }
         float[] sx = new float[indices.length * inputWidth];
