@@ -86,11 +86,11 @@ public class KernelBenchmark {
     float[] firstOutputs;
     float[] firstWork;
 
-    /** The generated helper method of the training pass's first kernel, {@code train_0_matmul}, and its arrays. */
+    /** The generated helper method of the training pass's first product, {@code dot_b_256_784}, and its arrays. */
     @Setup
     public void setUpProduct() throws ReflectiveOperationException {
         Class<?> helper = Class.forName(network.getClass().getName() + "$Vector", true, network.getClass().getClassLoader());
-        firstProduct = MethodHandles.lookup().findStatic(helper, "train_0_matmul",
+        firstProduct = MethodHandles.lookup().findStatic(helper, VectorMatMul.of(true, false, -1, 256, 784).name(),
                 MethodType.fromMethodDescriptorString(VectorKernelEmitter.DOT_DESCRIPTOR, helper.getClassLoader()));
         firstWeights = network.parameters()[0];
         firstOutputs = new float[batch * 256];

@@ -52,13 +52,13 @@ public final class KernelLowering {
     /** The loop nest of a kernel; {@code name} is the method it becomes. */
     public List<Stmt> lower(Kernel kernel, String name) {
         if (kernel instanceof Kernel.Pointwise p) {
-            Optional<VectorMatMul> product = vectorKernels == null ? Optional.empty() : vectorProduct(p, name);
+            Optional<VectorMatMul> product = vectorKernels == null ? Optional.empty() : vectorProduct(p);
             if (product.isEmpty()) return vectorized(pointwise(p, false), name);
-            vectorKernels.add(product.get());
+            if (!vectorKernels.contains(product.get())) vectorKernels.add(product.get());
             Node mm = p.fused().stream().filter(n -> n.op() instanceof Op.MatMul).findFirst().orElseThrow();
             String work = null;
             if (product.get().dot()) {
-                work = product.get().name() + "_work";
+                work = name + "_work";
                 scratch.add(new Scratch(work, false, product.get().scratchSize()));
             }
             List<Stmt> vector = new ArrayList<>();
@@ -135,19 +135,18 @@ public final class KernelLowering {
     private static final int VECTOR_MINIMUM = 8;
 
     /** The Vector API form of the kernel's matmul, when it has one of the forms the helper class computes. */
-    private static Optional<VectorMatMul> vectorProduct(Kernel.Pointwise kernel, String name) {
+    private static Optional<VectorMatMul> vectorProduct(Kernel.Pointwise kernel) {
         for (Node n : kernel.fused()) {
             if (!(n.op() instanceof Op.MatMul m)) continue;
             Shape a = n.input(0).shape();
             Shape b = n.input(1).shape();
-            String method = name + "_matmul";
             VectorMatMul product;
             if (!m.transposeA() && m.transposeB()) {
-                product = new VectorMatMul(method, true, false, a.rows(), b.rows(), a.columns());
+                product = VectorMatMul.of(true, false, a.rows(), b.rows(), a.columns());
             } else if (!m.transposeA()) {
-                product = new VectorMatMul(method, false, false, a.rows(), b.columns(), a.columns());
+                product = VectorMatMul.of(false, false, a.rows(), b.columns(), a.columns());
             } else if (!m.transposeB()) {
-                product = new VectorMatMul(method, false, true, a.columns(), b.columns(), a.rows());
+                product = VectorMatMul.of(false, true, a.columns(), b.columns(), a.rows());
             } else {
                 return Optional.empty();
             }

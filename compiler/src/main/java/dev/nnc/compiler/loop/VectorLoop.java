@@ -1,6 +1,7 @@
 package dev.nnc.compiler.loop;
 
 import dev.nnc.compiler.loop.Loop.*;
+import dev.nnc.compiler.source.CompilerBug;
 
 import java.util.*;
 
@@ -125,14 +126,21 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
     }
 
     /**
-     * What the helper method depends on: the arrays, scalars, reduction and body, but not
-     * the offsets or the length, which its callers pass. Loops of the same shape (the
-     * slices of one tensor's update, say) share one method, so that the JIT compiles it
-     * once and soon.
+     * What the helper method depends on: the body with its arrays, scalars and locals
+     * named by position (the method's parameters and slots), but not the offsets or the
+     * length, which its callers pass. Loops of the same shape (the slices of one tensor's
+     * update, every weight's update by one optimizer, a layer's activation in prediction,
+     * evaluation and training) share one method, so that the JIT compiles it once and soon.
      */
     public List<Object> methodShape() {
-        return List.of(arrays, scalars, String.valueOf(reduction), loop.var(),
-                loop.body().stream().map(s -> withoutOffsets(s, loop.var())).toList());
+        Positions p = new Positions(new HashMap<>(), new HashMap<>());
+        for (int i = 0; i < arrays.size(); i++) p.arrays.put(arrays.get(i), "array" + i);
+        for (int i = 0; i < scalars.size(); i++) p.values.put(scalars.get(i), "scalar" + i);
+        for (Stmt s : loop.body()) {
+            if (s instanceof Assign as) p.values.putIfAbsent(as.var(), "local" + p.values.size());
+        }
+        return List.of(arrays.size(), scalars.size(), reduction == null ? "" : p.values.get(reduction),
+                loop.body().stream().map(p::statement).toList());
     }
 
     /** This loop, run by another loop's helper method of the same shape. */
@@ -140,22 +148,25 @@ public record VectorLoop(String name, For loop, List<String> arrays, List<Index>
         return new VectorLoop(method, loop, arrays, offsets, scalars, reduction);
     }
 
-    private static Object withoutOffsets(Stmt s, String index) {
-        if (s instanceof Store st) return new Store(st.array(), new IVar(index), withoutOffsets(st.value(), index));
-        if (s instanceof Assign as) return new Assign(as.var(), withoutOffsets(as.value(), index));
-        return s;
-    }
-
-    private static Value withoutOffsets(Value v, String index) {
-        if (v instanceof Load l) return new Load(l.array(), new IVar(index));
-        if (v instanceof Bin b) return new Bin(b.op(), withoutOffsets(b.left(), index), withoutOffsets(b.right(), index));
-        if (v instanceof Call c) return new Call(c.fn(), withoutOffsets(c.argument(), index));
-        if (v instanceof Select sel) {
-            Cond c = sel.condition();
-            return new Select(new Cond(c.op(), withoutOffsets(c.left(), index), withoutOffsets(c.right(), index)),
-                    withoutOffsets(sel.then(), index), withoutOffsets(sel.otherwise(), index));
+    /** A loop body's names replaced by their positions: arrays, and the scalars and locals; every access at i. */
+    private record Positions(Map<String, String> arrays, Map<String, String> values) {
+        Stmt statement(Stmt s) {
+            if (s instanceof Store st) return new Store(arrays.get(st.array()), new IVar("i"), value(st.value()));
+            if (s instanceof Assign as) return new Assign(values.get(as.var()), value(as.value()));
+            throw new CompilerBug("not a vector loop statement: " + s);
         }
-        return v;
+
+        Value value(Value v) {
+            if (v instanceof Var var) return new Var(values.get(var.name()));
+            if (v instanceof Load l) return new Load(arrays.get(l.array()), new IVar("i"));
+            if (v instanceof Bin b) return new Bin(b.op(), value(b.left()), value(b.right()));
+            if (v instanceof Call c) return new Call(c.fn(), value(c.argument()));
+            if (v instanceof Select sel) {
+                Cond c = sel.condition();
+                return new Select(new Cond(c.op(), value(c.left()), value(c.right())), value(sel.then()), value(sel.otherwise()));
+            }
+            return v;
+        }
     }
 
     /** Elements per call: the caller loops over chunks, so that each call is short (see VectorKernelEmitter). */

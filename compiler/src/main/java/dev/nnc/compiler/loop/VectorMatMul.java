@@ -12,6 +12,22 @@ package dev.nnc.compiler.loop;
  */
 public record VectorMatMul(String name, boolean dot, boolean transposeA, int m, int n, int k) {
     /**
+     * The product of this form and these sizes, named for them ({@code dot_b_256_784}:
+     * c[b][256] = a[b][784] · w[256][784]ᵀ over the batch b), so that the kernels with
+     * the same product (prediction's, evaluation's and training's forward pass of a layer)
+     * call one method: the JIT compiles it once, and evaluation after a training epoch
+     * runs code that is compiled already.
+     */
+    public static VectorMatMul of(boolean dot, boolean transposeA, int m, int n, int k) {
+        String form = dot ? "dot" : transposeA ? "axpyT" : "axpy";
+        return new VectorMatMul(form + "_" + size(m) + "_" + size(n) + "_" + size(k), dot, transposeA, m, n, k);
+    }
+
+    private static String size(int dimension) {
+        return dimension < 0 ? "b" : Integer.toString(dimension);
+    }
+
+    /**
      * Rows of a that a dot product lays out transposed at once, in its work array of
      * {@code k * BLOCK_ROWS} floats: two vectors of 16 per step of k.
      */
