@@ -72,6 +72,7 @@ public final class TrainingSession {
         Dataset all;
         Dataset validation;
         Dataset test;
+        String dataDigest;
         // the JIT compiles the kernels on a throwaway instance while the data loads
         try (KernelWarmUp warmUp = KernelWarmUp.start(model, train)) {
             data = read(spec, train);
@@ -81,11 +82,13 @@ public final class TrainingSession {
                 out.flush();
             });
             preprocessor = FeatureScaling.fit(spec.preprocessing(), all);
-            all = FeatureScaling.apply(preprocessor, all);
-            validation = FeatureScaling.apply(preprocessor, data.validation());
-            test = FeatureScaling.apply(preprocessor, data.test());
+            // a checkpoint ties itself to the raw data; without a folder, none is written
+            dataDigest = folder == null ? "" : data.digest();
+            // the run's own copies of the rows, read or split for it: scaled where they lie
+            all = all.scaledInPlace(preprocessor);
+            validation = data.validation() == null ? null : data.validation().scaledInPlace(preprocessor);
+            test = data.test() == null ? null : data.test().scaledInPlace(preprocessor);
         }
-        String dataDigest = folder == null ? "" : data.digest(); // a checkpoint ties itself to the data; without a folder, none is written
 
         int batch = Trainer.batchSize(train, all.rows());
         Network network = model.create(Math.max(batch, Math.min(256, all.rows())));

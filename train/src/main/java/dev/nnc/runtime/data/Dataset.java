@@ -151,6 +151,20 @@ public final class Dataset {
     }
 
     /**
+     * The data with its inputs scaled, for a caller that owns the rows and needs them raw
+     * no longer: rows on the heap are scaled where they lie, with the arithmetic of
+     * {@link #scaled}, and this data set then holds the scaled rows too. A copy of a large
+     * data set costs a second array as large, and fresh memory is slow to come by (on this
+     * machine about 3.5 ms a megabyte on first touch: 0.66 s for Fashion-MNIST's 188 MB).
+     * Mapped rows get the view {@link #scaled} gives.
+     */
+    public Dataset scaledInPlace(Preprocessor preprocessor) {
+        if (preprocessor.identity() || mapped != null) return scaled(preprocessor);
+        preprocessor.apply(x, rows);
+        return this;
+    }
+
+    /**
      * A digest of the rows, their widths and every bit of their values, to tell one
      * data set from another (not a cryptographic hash: it guards against mistakes).
      */

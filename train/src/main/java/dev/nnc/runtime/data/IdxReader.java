@@ -43,21 +43,20 @@ public final class IdxReader {
         }
         if (spec.targetKind() == TargetKind.REAL) throw new UserError(labels + ": error: IDX labels need a class or binary target");
         int classes = spec.targetKind() == TargetKind.BINARY ? 2 : spec.classNames().size();
-        float[] xs = new float[x.data.length];
-        for (int i = 0; i < xs.length; i++) xs[i] = x.data[i] & 0xff;
-        float[] ys = new float[y.data.length];
-        for (int i = 0; i < ys.length; i++) {
-            int label = y.data[i] & 0xff;
-            if (label >= classes) {
-                throw new UserError(labels + ": error: record " + (i + 1) + ": label " + label + " is out of range for "
-                        + classes + " classes");
+        for (int i = 0; i < y.values.length; i++) {
+            if (y.values[i] >= classes) {
+                throw new UserError(labels + ": error: record " + (i + 1) + ": label " + (int) y.values[i]
+                        + " is out of range for " + classes + " classes");
             }
-            ys[i] = label;
         }
-        return new Dataset(images.toString(), xs, ys, x.dims[0], width, 1);
+        return new Dataset(images.toString(), x.values, y.values, x.dims[0], width, 1);
     }
 
-    private record Array(int[] dims, byte[] data) {}
+    /** The sizes, and the unsigned bytes as floats. */
+    private record Array(int[] dims, float[] values) {}
+
+    /** Bytes read at a time: the values go straight into their floats, with no array of all the bytes besides. */
+    private static final int CHUNK = 1 << 16;
 
     private static Array readArray(Path file) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -90,12 +89,17 @@ public final class IdxReader {
                 total *= dims[d];
             }
             if (total > Integer.MAX_VALUE - 8) throw new UserError(file + ": error: " + total + " values is too many");
-            byte[] values = new byte[(int) total];
-            int read = data.readNBytes(values, 0, values.length);
-            if (read < values.length) {
-                long perRecord = total / dims[0];
-                throw new UserError(file + ": error: truncated: the header promises " + dims[0] + " records, the data ends in record "
-                        + (read / perRecord + 1));
+            float[] values = new float[(int) total];
+            byte[] chunk = new byte[CHUNK];
+            for (int at = 0; at < values.length; ) {
+                int read = data.readNBytes(chunk, 0, Math.min(CHUNK, values.length - at));
+                for (int i = 0; i < read; i++) values[at + i] = chunk[i] & 0xff;
+                at += read;
+                if (read == 0) {
+                    long perRecord = total / dims[0];
+                    throw new UserError(file + ": error: truncated: the header promises " + dims[0]
+                            + " records, the data ends in record " + (at / perRecord + 1));
+                }
             }
             return new Array(dims, values);
         } catch (NoSuchFileException e) {

@@ -3,6 +3,7 @@ package dev.nnc.runtime.data;
 import dev.nnc.runtime.spec.DataSpec;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.spec.TrainSpec;
+import dev.nnc.runtime.weights.Preprocessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A parsed CSV file's cache is read back when it matches the file and the model, and rebuilt when it does not. */
+/**
+ * A parsed CSV file's cache is read back when it matches the file and the model, and rebuilt when it does not; its rows
+ * read on the heap and mapped where they lie agree.
+ */
 class CsvCacheTest {
     @TempDir
     Path dir;
@@ -28,6 +32,16 @@ class CsvCacheTest {
 
     private static Dataset read(Path file, List<String> classes) {
         return new CsvReader(spec(classes), "kind").read(file, LoadProgress.NONE, 64, 0);
+    }
+
+    /** The file's rows read where they lie, in the cache mapped into memory. */
+    private static Dataset mapped(Path file, List<String> classes) {
+        System.setProperty("nnc.data.mapped", "true");
+        try {
+            return read(file, classes);
+        } finally {
+            System.clearProperty("nnc.data.mapped");
+        }
     }
 
     private Path csv() throws IOException {
@@ -66,18 +80,35 @@ class CsvCacheTest {
         Path file = csv();
         List<String> classes = List.of("cat", "dog");
         Dataset heap = read(file, classes);
-        System.setProperty("nnc.data.mapped", "true");
-        Dataset mapped;
-        try {
-            mapped = read(file, classes);
-        } finally {
-            System.clearProperty("nnc.data.mapped");
-        }
+        Dataset mapped = mapped(file, classes);
         assertThrows(RuntimeException.class, mapped::x, "the rows are read where they lie, mapped");
         for (int row : new int[]{0, 1, 4321, 7999}) {
             float sum = heap.x()[2 * row] + heap.x()[2 * row + 1] + heap.y()[row];
             assertEquals(sum, heap.touch(row), "row " + row);
             assertEquals(sum, mapped.touch(row), "row " + row + ", mapped");
+        }
+    }
+
+    @Test
+    void scalingInPlaceGivesTheBitsOfAScaledCopyAndLeavesMappedRowsAsTheyAre() throws IOException {
+        Path file = csv();
+        List<String> classes = List.of("cat", "dog");
+        Preprocessor scaling = new Preprocessor("standard", new float[]{3999.5f, 0.25f}, new float[]{1 / 2309.5f, 3f});
+        Dataset copy = read(file, classes).scaled(scaling);
+        Dataset heap = read(file, classes);
+        assertSame(heap, heap.scaledInPlace(scaling));
+        assertArrayEquals(copy.x(), heap.x());
+        assertArrayEquals(copy.y(), heap.y());
+
+        Dataset mapped = mapped(file, classes);
+        Dataset scaled = mapped.scaledInPlace(scaling);
+        float[] x = new float[2];
+        float[] y = new float[1];
+        for (int row : new int[]{0, 1, 4321, 7999}) {
+            scaled.copyRow(row, x, 0, y, 0);
+            assertArrayEquals(new float[]{copy.x()[2 * row], copy.x()[2 * row + 1]}, x, "row " + row);
+            mapped.copyRow(row, x, 0, y, 0);
+            assertArrayEquals(new float[]{row, 0.5f}, x, "row " + row + " of the file, as it was");
         }
     }
 
