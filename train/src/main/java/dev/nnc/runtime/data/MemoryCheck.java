@@ -4,7 +4,10 @@ import dev.nnc.runtime.UserError;
 
 /** Whether rows of data fit in memory, said before they are loaded, with what to do when they do not. */
 final class MemoryCheck {
-    /** Room for the copies training makes on the heap (the scaled inputs, the test and validation parts). */
+    /**
+     * Room for the rows and the copies made of them on the heap (the test and validation parts that training splits off,
+     * which it then scales where they lie; the scaled copy that evaluation and prediction make), and for the rest.
+     */
     private static final int COPIES = 3;
 
     private MemoryCheck() {}
