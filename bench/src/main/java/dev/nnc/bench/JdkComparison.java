@@ -21,6 +21,13 @@ import java.util.Map;
  */
 public final class JdkComparison {
     private static final List<String> GROUPS = List.of("fashion", "cnn", "small");
+    /**
+     * The MLP's epochs per JVM, the fastest counting, as in bench/compare's runs: a JVM's
+     * second epoch is not always steady yet (with two, a run of 2026-11-29 had JDK 17's best
+     * epochs at 0.58-0.64 s and JDK 25's at 0.43-0.59, where fresh JVMs of each then took
+     * 0.38-0.62 s for their second and third epochs alike).
+     */
+    private static final int EPOCHS = 3;
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
@@ -68,7 +75,7 @@ public final class JdkComparison {
             throws IOException, InterruptedException {
         String jar = Path.of(JdkComparison.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
         Process p = new ProcessBuilder(jdk.resolve("bin/java").toString(), "--add-modules", "jdk.incubator.vector", "-cp", jar,
-                NncWorkloads.class.getName(), root.toString(), "2", group).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                NncWorkloads.class.getName(), root.toString(), String.valueOf(EPOCHS), group).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             for (String line; (line = in.readLine()) != null; ) lines.add(line);
