@@ -7,7 +7,6 @@ import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.DataSources;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.data.FeatureScaling;
 import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.spec.DataSpec.SourceSpec;
 import dev.nnc.runtime.spec.ModelSpec;
@@ -41,7 +40,8 @@ public final class Inference {
         if (source == null || source.kind().equals("split")) {
             throw new UserError("error: no test data: give --test FILE" + (source == null ? "" : " (the model's test data is a split of its training data)"));
         }
-        Dataset test = FeatureScaling.apply(preprocessor, DataSources.read(spec, source, dataBase));
+        // rows read for this evaluation alone: scaled where they lie
+        Dataset test = DataSources.read(spec, source, dataBase).scaledInPlace(preprocessor);
         Scores scores = new Scores(spec);
         Evaluation e = Evaluation.of(network, scores, test);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ public final class Inference {
         Network network = model.create(CHUNK);
         Preprocessor preprocessor = WeightsFile.load(weights, spec, network);
         network.packWeights();
-        Dataset data = FeatureScaling.apply(preprocessor, new CsvReader(spec, spec.targetName()).readInputs(input));
+        Dataset data = new CsvReader(spec, spec.targetName()).readInputs(input).scaledInPlace(preprocessor);
         Scores scores = new Scores(spec);
         StringBuilder csv = new StringBuilder(header(spec));
         float[] x = new float[CHUNK * data.inputWidth()];
