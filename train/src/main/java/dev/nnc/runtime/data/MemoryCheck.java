@@ -5,8 +5,8 @@ import dev.nnc.runtime.UserError;
 /** Whether rows of data fit in memory, said before they are loaded, with what to do when they do not. */
 final class MemoryCheck {
     /**
-     * Room for the rows and the copies made of them on the heap (the test and validation parts that training splits off,
-     * which it then scales where they lie; the scaled copy that evaluation and prediction make), and for the rest.
+     * Room for the rows and the copies made of them on the heap (the test and validation parts that training splits off;
+     * the command line then scales its rows where they lie, other callers may make a scaled copy), and for the rest.
      */
     private static final int COPIES = 3;
 
