@@ -200,7 +200,7 @@ public final class TrainingSession {
             int[] order = splitter.permutation(all.rows());
             int testRows = (int) Math.round(all.rows() * testSource.fraction());
             test = all.select(order, 0, testRows);
-            all = all.select(order, testRows, all.rows());
+            all = all.selectInPlace(order, testRows, all.rows());
         } else if (testSource != null) {
             test = DataSources.read(spec, testSource, base, progress);
         }
@@ -209,7 +209,7 @@ public final class TrainingSession {
             int[] order = splitter.permutation(all.rows());
             int valRows = (int) Math.round(all.rows() * train.validation());
             validation = all.select(order, 0, valRows);
-            all = all.select(order, valRows, all.rows());
+            all = all.selectInPlace(order, valRows, all.rows()); // the rows this run read are its own
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
         return new Splits(all, validation, test, trainSource, dataBase);

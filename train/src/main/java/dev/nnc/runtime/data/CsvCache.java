@@ -85,8 +85,8 @@ final class CsvCache {
     /** Writes the cache of rows on the heap, beside the file, else in the cache folder; says nothing when neither can be written. */
     void store(Dataset data) {
         write(data.rows(), data.inputWidth(), data.targetWidth(), (out, xStart, yStart) -> {
-            writeFloats(out, data.x(), xStart);
-            writeFloats(out, data.y(), yStart);
+            writeFloats(out, data.x(), data.rows() * data.inputWidth(), xStart);
+            writeFloats(out, data.y(), data.rows() * data.targetWidth(), yStart);
         });
     }
 
@@ -122,10 +122,11 @@ final class CsvCache {
         return Optional.empty();
     }
 
-    private static void writeFloats(FileChannel out, float[] values, long at) throws IOException {
+    /** The first {@code length} values, from byte {@code at} of the file. */
+    private static void writeFloats(FileChannel out, float[] values, int length, long at) throws IOException {
         ByteBuffer slice = ByteBuffer.allocateDirect(SLICE_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < values.length; from += SLICE_FLOATS) {
-            int n = Math.min(SLICE_FLOATS, values.length - from);
+        for (int from = 0; from < length; from += SLICE_FLOATS) {
+            int n = Math.min(SLICE_FLOATS, length - from);
             slice.clear();
             slice.asFloatBuffer().put(values, from, n);
             slice.limit(4 * n);
