@@ -22,6 +22,7 @@ import java.util.*;
  * the host changes. Writes target/bench/compare.json.
  */
 public final class Compare {
+    private static final Processor PROCESSOR = Processor.here();
     /** PyTorch's figures on a quiet machine of this kind (../shared/bench/README.md): low, high. */
     private static final Map<String, double[]> TORCH_EXPECTED = Map.of(
             "fashion_train_epoch", new double[]{1.1, 1.3},
@@ -162,7 +163,7 @@ public final class Compare {
     }
 
     private static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
+        return PROCESSOR.name() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version") + ", Vector API "
                 + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
     }
@@ -300,11 +301,17 @@ public final class Compare {
         ort.forEach((w, s) -> System.out.println("ort " + w + ": " + s.note));
         if (!roundTrips.isEmpty()) {
             System.out.printf(Locale.ROOT, "core-to-core round trip before and after each round's MLP workloads: %s ns "
-                    + "(on this machine about 60-130 ns while the host keeps its two cores near each other, 350-620 "
-                    + "while apart, changing from minute to minute; the two-thread epoch pays it for every line of "
-                    + "weights that crosses between the cores)%n",
+                    + "(the two-thread epoch pays it for every line of weights that crosses between the cores; on the "
+                    + "processor of ../shared/bench/README.md about 60-130 ns while the host keeps its two cores near "
+                    + "each other, 350-620 while apart, changing from minute to minute)%n",
                     String.join(", ", roundTrips.stream().map(pair -> String.format(Locale.ROOT, "%.0f/%.0f",
                             pair.get(0), pair.get(1))).toList()));
+        }
+        if (!PROCESSOR.isThePagesProcessor() && !(torch.isEmpty() && ort.isEmpty())) {
+            System.out.println("WARNING: ../shared/bench/README.md's figures are for an AMD EPYC of family 26 (Zen 5); this is "
+                    + PROCESSOR.name() + ", where PyTorch and ONNX Runtime run at other speeds: compare the ratios of this "
+                    + "run with runs on the same processor only");
+            return;
         }
         warnWhenStraying("PyTorch", torch, TORCH_EXPECTED);
         warnWhenStraying("ONNX Runtime", ort, ORT_EXPECTED);
