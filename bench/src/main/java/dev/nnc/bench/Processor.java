@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * The processor the benchmarks run on, from /proc/cpuinfo: machines of the same kind are
- * not always the same processor (the sessions of 2026-11-27 and 28 ran on an AMD EPYC of
- * family 26, Zen 5, the one ../shared/bench/README.md describes; that of 2026-11-29 on
- * an Intel Xeon with AMX, where PyTorch's epoch took twice the page's time), and a peer's
- * figure is only held to the page's on the page's processor.
+ * not always the same processor (until the morning of 2026-11-29 the sessions ran on an
+ * AMD EPYC of family 26, Zen 5, the one ../shared/bench/README.md describes; from 10:26
+ * that day on an Intel Xeon with AMX, where PyTorch's epoch took twice the page's time),
+ * and a peer's figure is only held to the page's on the page's processor.
  *
  * @param name the model name, or the architecture where /proc/cpuinfo cannot be read
  * @param vendor the vendor id ({@code AuthenticAMD}, {@code GenuineIntel}), or empty

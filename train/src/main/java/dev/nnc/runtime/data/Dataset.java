@@ -146,7 +146,7 @@ public final class Dataset {
      * this one's arrays, which are longer than its rows then. This data set is no longer to
      * be read. A copy would hold a second array as large until the first is dropped: for
      * the 54,000 training rows of Fashion-MNIST after a 10% validation split, 169 MB more
-     * at the peak, and 0.14 s against 0.09 s in place (2026-11-29, three JVMs each). Mapped
+     * at the peak, and 0.14 s against 0.09 s in place (2026-11-29, an Intel Xeon, three JVMs each). Mapped
      * rows get the view {@link #select(int[], int, int)} gives.
      */
     public Dataset selectInPlace(int[] permutation, int from, int to) {
