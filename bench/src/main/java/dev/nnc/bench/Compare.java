@@ -163,8 +163,8 @@ public final class Compare {
     }
 
     private static String machine() {
-        return PROCESSOR.name() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.version") + ", Vector API "
+        return PROCESSOR.name() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", Vector API "
                 + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
     }
 
