@@ -43,6 +43,9 @@ public final class JdkComparison {
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
+        String processor = Processor.here().name();
+        report.put("processor", processor);
+        System.out.println(processor);
         System.out.printf(Locale.ROOT, "%-28s %18s %18s %8s%n", "workload", name(jdks.get(0)), name(jdks.get(1)), "ratio");
         for (String workload : units.keySet()) {
             List<Double> a = figures.get(jdks.get(0)).get(workload);
