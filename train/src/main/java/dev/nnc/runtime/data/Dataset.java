@@ -168,13 +168,11 @@ public final class Dataset {
         float[] spareY = new float[targetWidth];
         for (int start = 0; start < rows; start++) {
             if (placed[start]) continue;
-            System.arraycopy(x, start * inputWidth, spareX, 0, inputWidth);
-            System.arraycopy(y, start * targetWidth, spareY, 0, targetWidth);
+            copyRow(start, spareX, 0, spareY, 0);
             int at = start;
             while (source[at] != start) {
                 int from = source[at];
-                System.arraycopy(x, from * inputWidth, x, at * inputWidth, inputWidth);
-                System.arraycopy(y, from * targetWidth, y, at * targetWidth, targetWidth);
+                copyRow(from, x, at * inputWidth, y, at * targetWidth);
                 placed[at] = true;
                 at = from;
             }
@@ -200,10 +198,10 @@ public final class Dataset {
      * The data with its inputs scaled, for a caller that owns the rows and needs them raw
      * no longer: rows on the heap are scaled where they lie, with the arithmetic of
      * {@link #scaled}, and this data set then holds the scaled rows too. A copy of a large
-     * data set costs a second array as large, and fresh memory is slow to come by (on this
-     * machine about 3.5 ms a megabyte on first touch: a scaled copy of Fashion-MNIST's
-     * 188 MB of inputs took 0.66 s in a fresh JVM). Mapped rows get the view
-     * {@link #scaled} gives.
+     * data set costs a second array as large, and fresh memory is slow to come by (on the
+     * AMD machine of 2026-11-29's morning about 3.5 ms a megabyte on first touch: a scaled
+     * copy of Fashion-MNIST's 188 MB of inputs took 0.66 s in a fresh JVM). Mapped rows get
+     * the view {@link #scaled} gives.
      */
     public Dataset scaledInPlace(Preprocessor preprocessor) {
         if (preprocessor.identity() || mapped != null) return scaled(preprocessor);
