@@ -127,20 +127,19 @@ final class NncWorkloads {
             copy(trained.parameters(), batch.parameters());
             batch.packWeights();
             float[] xb = new float[1000 * 784];
+            float[] yb = new float[1000 * test.targetWidth()];
             result(prefix + "_infer_batch_network", throughput(() -> {
                 for (int from = 0; from < test.rows(); from += 1000) {
-                    System.arraycopy(test.x(), from * 784, xb, 0, Math.min(1000, test.rows() - from) * 784);
+                    test.copyRows(from, Math.min(1000, test.rows() - from), xb, yb);
                     batch.predict(xb, Math.min(1000, test.rows() - from));
                 }
             }, test.rows()), "samples/s", 1, "bare Network class, one thread");
         }
         float[][][] batches = new float[(rawTest.rows() + 999) / 1000][][];
+        float[] label = new float[rawTest.targetWidth()];
         for (int b = 0; b < batches.length; b++) {
-            batches[b] = new float[Math.min(1000, rawTest.rows() - b * 1000)][];
-            for (int r = 0; r < batches[b].length; r++) {
-                int row = b * 1000 + r;
-                batches[b][r] = java.util.Arrays.copyOfRange(rawTest.x(), row * 784, (row + 1) * 784);
-            }
+            batches[b] = new float[Math.min(1000, rawTest.rows() - b * 1000)][784];
+            for (int r = 0; r < batches[b].length; r++) rawTest.copyRow(b * 1000 + r, batches[b][r], 0, label, 0);
         }
         result(prefix + "_infer_batch", throughput(() -> {
             for (float[][] rows : batches) typed.predict(rows);
@@ -160,15 +159,16 @@ final class NncWorkloads {
      */
     private static double oneAtATime(Dataset data, java.util.function.Consumer<float[]> predict) {
         float[] x = new float[784];
+        float[] y = new float[data.targetWidth()];
         long warm = System.nanoTime() + 2_000_000_000L;
         for (int i = 0; System.nanoTime() < warm; i++) {
-            System.arraycopy(data.x(), (i % data.rows()) * 784, x, 0, 784);
+            data.copyRow(i % data.rows(), x, 0, y, 0);
             predict.accept(x);
         }
         int n = 30_000;
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            System.arraycopy(data.x(), (i % data.rows()) * 784, x, 0, 784);
+            data.copyRow(i % data.rows(), x, 0, y, 0);
             predict.accept(x);
         }
         return (System.nanoTime() - start) / 1e3 / n;

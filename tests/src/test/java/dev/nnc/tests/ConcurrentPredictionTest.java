@@ -99,7 +99,8 @@ class ConcurrentPredictionTest {
         float[][] images = new float[10_000][784];
         if (Files.isRegularFile(TEST_IMAGES)) {
             Dataset test = new IdxReader(compiled.spec()).read(TEST_IMAGES, TEST_LABELS);
-            for (int i = 0; i < images.length; i++) System.arraycopy(test.x(), i * 784, images[i], 0, 784);
+            float[] label = new float[test.targetWidth()];
+            for (int i = 0; i < images.length; i++) test.copyRow(i, images[i], 0, label, 0);
         } else {
             Random random = new Random(3);
             for (float[] image : images) for (int j = 0; j < 784; j++) image[j] = random.nextInt(256);

@@ -73,7 +73,15 @@ class OnnxExportTest {
         Dataset rows = testRows(spec, file.getParent());
         Path weights = randomWeights(compiled, rows);
         Path onnx = export(file, weights);
-        assertAgree(ModelLoader.load(compiled), weights, onnx, rows.x(), rows.rows());
+        assertAgree(ModelLoader.load(compiled), weights, onnx, inputs(rows), rows.rows());
+    }
+
+    /** The rows' inputs, one after another (IDX images are stored as bytes, and read through copies). */
+    private static float[] inputs(Dataset rows) {
+        float[] x = new float[rows.rows() * rows.inputWidth()];
+        float[] y = new float[rows.rows() * rows.targetWidth()];
+        rows.copyRows(0, rows.rows(), x, y);
+        return x;
     }
 
     @Test

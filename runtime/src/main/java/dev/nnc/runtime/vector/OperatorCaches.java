@@ -1,5 +1,6 @@
 package dev.nnc.runtime.vector;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -46,10 +47,13 @@ public final class OperatorCaches {
             VectorOperators.EQ, VectorOperators.NE, VectorOperators.LT, VectorOperators.LE,
             VectorOperators.GT, VectorOperators.GE};
 
+    /** Those of {@link Rows#widen}: unsigned bytes to ints to floats. */
+    private static final VectorOperators.Conversion<?, ?>[] CONVERSIONS = {VectorOperators.B2I, VectorOperators.I2F};
+
     /** The names of the operators applied (VectorOperators' field names; FMA is the one ternary). */
     public static final List<String> OPERATORS = Stream.of(
                     Stream.of(ARITHMETIC), Stream.of(BITWISE), Stream.of(SHIFTS), Stream.of(UNARY),
-                    Stream.of(REDUCTIONS), Stream.of(COMPARISONS), Stream.of(VectorOperators.FMA))
+                    Stream.of(REDUCTIONS), Stream.of(COMPARISONS), Stream.of(VectorOperators.FMA), Stream.of(CONVERSIONS))
             .flatMap(s -> s.map(op -> op.name())).distinct().toList();
 
     /** A sink for the results, so that no application is dead code. */
@@ -91,6 +95,9 @@ public final class OperatorCaches {
         }
         total += x.fma(y, x).add(x.fma(2f, 1f)).lane(1);
         total += ((FloatVector) i.reinterpretShape(fs, 0)).lane(1) + ((IntVector) x.reinterpretShape(is, 0)).lane(1);
+        ByteVector b = ByteVector.zero(ByteVector.SPECIES_64).addIndex(1);
+        total += ((IntVector) b.convertShape(VectorOperators.B2I, is, 0)).lane(1)
+                + ((FloatVector) i.convertShape(VectorOperators.I2F, fs, 0)).lane(1);
         sink = total;
     }
 }

@@ -72,7 +72,7 @@ final class CsvCache {
             if (rows <= 0 || channel.size() != HEADER_BYTES + 4 * values) return Optional.empty();
             if (verify && checksum(channel) != header.getLong(CHECKSUM_AT)) return Optional.empty();
             MappedRows mapped = MappedRows.map(channel, HEADER_BYTES, rows, inputWidth, targetWidth);
-            if (!MemoryCheck.fitsInHeap(rows, inputWidth, targetWidth)) return Optional.of(Dataset.mapped(name, mapped));
+            if (!MemoryCheck.fitsInHeap(rows, inputWidth, targetWidth)) return Optional.of(Dataset.stored(name, mapped));
             float[] x = new float[rows * inputWidth];
             float[] y = new float[rows * targetWidth];
             mapped.copyAll(x, y);

@@ -7,11 +7,12 @@ import java.util.Arrays;
 /**
  * Samples, row-major: {@code rows} inputs of {@code inputWidth} floats and targets of
  * {@code targetWidth} floats (a class index or 0/1 label has width 1). They live in
- * arrays on the heap, or in a file mapped into memory ({@link MappedRows}) when they do
- * not fit the heap: then a selection of rows is a view through an index, and the
- * preprocessing is applied as rows are copied out, with the same arithmetic as on the
- * heap, so a run gives the same weights either way. Read rows with {@link #copyRows}
- * and {@link #copyRow}.
+ * float arrays on the heap, or are stored otherwise ({@link StoredRows}): in a file mapped
+ * into memory ({@link MappedRows}) when they do not fit the heap, or as unsigned bytes
+ * ({@link ByteRows}) when they are bytes, as images are. Then a selection of rows is a
+ * view through an index, and the preprocessing is applied as rows are copied out, with
+ * the same arithmetic as on the heap, so a run gives the same weights either way. Read
+ * rows with {@link #copyRows} and {@link #copyRow}.
  */
 public final class Dataset {
     private final String origin;
@@ -20,17 +21,17 @@ public final class Dataset {
     private final int targetWidth;
     private final float[] x;
     private final float[] y;
-    private final MappedRows mapped;
-    /** For a view of mapped rows: row i is stored row index[i] (null: the stored order). */
+    private final StoredRows stored;
+    /** For a view of stored rows: row i is stored row index[i] (null: the stored order). */
     private final int[] index;
-    /** Applied to inputs as they are copied out of mapped rows (null: none). */
+    /** Applied to inputs as they are copied out of stored rows (null: none). */
     private final Preprocessor scaling;
 
     public Dataset(String origin, float[] x, float[] y, int rows, int inputWidth, int targetWidth) {
         this(origin, rows, inputWidth, targetWidth, x, y, null, null, null);
     }
 
-    private Dataset(String origin, int rows, int inputWidth, int targetWidth, float[] x, float[] y, MappedRows mapped,
+    private Dataset(String origin, int rows, int inputWidth, int targetWidth, float[] x, float[] y, StoredRows stored,
                     int[] index, Preprocessor scaling) {
         this.origin = origin;
         this.rows = rows;
@@ -38,13 +39,13 @@ public final class Dataset {
         this.targetWidth = targetWidth;
         this.x = x;
         this.y = y;
-        this.mapped = mapped;
+        this.stored = stored;
         this.index = index;
         this.scaling = scaling;
     }
 
-    /** The rows of a mapped file. */
-    static Dataset mapped(String origin, MappedRows rows) {
+    /** Rows stored otherwise than as float arrays: a mapped file's, or bytes. */
+    static Dataset stored(String origin, StoredRows rows) {
         return new Dataset(origin, rows.rows(), rows.inputWidth(), rows.targetWidth(), null, null, rows, null, null);
     }
 
@@ -64,9 +65,9 @@ public final class Dataset {
         return targetWidth;
     }
 
-    /** Whether the rows are arrays on the heap ({@link #x()} and {@link #y()}), not a mapped file. */
+    /** Whether the rows are float arrays ({@link #x()} and {@link #y()}), not a mapped file or bytes. */
     public boolean inHeap() {
-        return mapped == null;
+        return stored == null;
     }
 
     /** The inputs of data on the heap: {@link #rows()} rows from the start (the array may be longer: see {@link #selectInPlace}). */
@@ -82,7 +83,7 @@ public final class Dataset {
 
     /** Rows [from, from + n) into the starts of x and y. */
     public void copyRows(int from, int n, float[] toX, float[] toY) {
-        if (mapped == null) {
+        if (stored == null) {
             System.arraycopy(x, from * inputWidth, toX, 0, n * inputWidth);
             System.arraycopy(y, from * targetWidth, toY, 0, n * targetWidth);
             return;
@@ -98,34 +99,33 @@ public final class Dataset {
      * Fashion-MNIST's shuffled rows, 2026-11-29: 12-17 µs to copy, against 19-24 µs).
      */
     public float touch(int row) {
-        if (mapped == null) {
+        if (stored == null) {
             int at = row * inputWidth;
             return x[at] + x[at + inputWidth - 1] + (targetWidth > 0 ? y[row * targetWidth] : 0);
         }
-        return mapped.touch(stored(row));
+        return stored.touch(storedRow(row));
     }
 
-    /** Where row {@code row} of this view lies among the mapped rows. */
-    private int stored(int row) {
+    /** Where row {@code row} of this view lies among the stored rows. */
+    private int storedRow(int row) {
         return index == null ? row : index[row];
     }
 
     /** One row into x at {@code xAt} and y at {@code yAt}. */
     public void copyRow(int row, float[] toX, int xAt, float[] toY, int yAt) {
-        if (mapped == null) {
+        if (stored == null) {
             System.arraycopy(x, row * inputWidth, toX, xAt, inputWidth);
             System.arraycopy(y, row * targetWidth, toY, yAt, targetWidth);
             return;
         }
-        mapped.copy(stored(row), toX, xAt, toY, yAt);
-        if (scaling != null) scaling.applyRow(toX, xAt);
+        stored.copy(storedRow(row), toX, xAt, toY, yAt, scaling);
     }
 
-    /** The rows at these indices, in this order: a copy on the heap, a view of mapped rows. */
+    /** The rows at these indices, in this order: a copy of float arrays, a view of stored rows. */
     public Dataset select(int[] indices) {
-        if (mapped != null) {
-            int[] stored = Arrays.stream(indices).map(this::stored).toArray();
-            return new Dataset(origin, indices.length, inputWidth, targetWidth, null, null, mapped, stored, scaling);
+        if (stored != null) {
+            int[] at = Arrays.stream(indices).map(this::storedRow).toArray();
+            return new Dataset(origin, indices.length, inputWidth, targetWidth, null, null, stored, at, scaling);
         }
         float[] sx = new float[indices.length * inputWidth];
         float[] sy = new float[indices.length * targetWidth];
@@ -147,10 +147,10 @@ public final class Dataset {
      * be read. A copy would hold a second array as large until the first is dropped: for
      * the 54,000 training rows of Fashion-MNIST after a 10% validation split, 169 MB more
      * at the peak, and 0.14 s against 0.09 s in place (2026-11-29, an Intel Xeon, three
-     * JVMs each). Mapped rows get the view {@link #select(int[], int, int)} gives.
+     * JVMs each). Stored rows get the view {@link #select(int[], int, int)} gives.
      */
     public Dataset selectInPlace(int[] permutation, int from, int to) {
-        if (mapped != null) return select(permutation, from, to);
+        if (stored != null) return select(permutation, from, to);
         if (permutation.length != rows || from < 0 || from > to || to > rows) {
             throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a permutation of "
                     + permutation.length + " rows, for " + rows);
@@ -182,12 +182,12 @@ public final class Dataset {
         }
     }
 
-    /** The data with its inputs scaled: a scaled copy on the heap, a view that scales mapped rows as it copies them. */
+    /** The data with its inputs scaled: a scaled copy of float arrays, a view that scales stored rows as it copies them. */
     public Dataset scaled(Preprocessor preprocessor) {
         if (preprocessor.identity()) return this;
-        if (mapped != null) {
-            if (scaling != null) throw new IllegalStateException("mapped rows scaled twice");
-            return new Dataset(origin, rows, inputWidth, targetWidth, null, null, mapped, index, preprocessor);
+        if (stored != null) {
+            if (scaling != null) throw new IllegalStateException("stored rows scaled twice");
+            return new Dataset(origin, rows, inputWidth, targetWidth, null, null, stored, index, preprocessor);
         }
         float[] scaled = x.clone();
         preprocessor.apply(scaled, rows);
@@ -201,10 +201,10 @@ public final class Dataset {
      * data set costs a second array as large, and fresh memory is slow to come by (on the
      * AMD machine of 2026-11-29's morning about 3.5 ms a megabyte on first touch: a scaled
      * copy of Fashion-MNIST's 188 MB of inputs took 0.66 s in a fresh JVM). Mapped rows get
-     * the view {@link #scaled} gives.
+     * the view {@link #scaled} gives, as do rows stored otherwise.
      */
     public Dataset scaledInPlace(Preprocessor preprocessor) {
-        if (preprocessor.identity() || mapped != null) return scaled(preprocessor);
+        if (preprocessor.identity() || stored != null) return scaled(preprocessor);
         preprocessor.apply(x, rows);
         return this;
     }
@@ -249,6 +249,6 @@ public final class Dataset {
     }
 
     private void requireHeap() {
-        if (mapped != null) throw new IllegalStateException(origin + " is mapped from a file: read it with copyRows");
+        if (stored != null) throw new IllegalStateException(origin + " is not stored as floats: read it with copyRows");
     }
 }

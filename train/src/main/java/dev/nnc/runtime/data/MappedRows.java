@@ -1,5 +1,7 @@
 package dev.nnc.runtime.data;
 
+import dev.nnc.runtime.weights.Preprocessor;
+
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -11,7 +13,7 @@ import java.nio.channels.FileChannel;
  * inputs are mapped in segments of whole rows. The operating system pages the file in
  * and out; the heap holds none of it.
  */
-final class MappedRows {
+final class MappedRows implements StoredRows {
     private static final long SEGMENT_BYTES = 1L << 30;
 
     private final int rows;
@@ -50,15 +52,18 @@ final class MappedRows {
         return file.map(FileChannel.MapMode.READ_ONLY, at, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
-    int rows() {
+    @Override
+    public int rows() {
         return rows;
     }
 
-    int inputWidth() {
+    @Override
+    public int inputWidth() {
         return inputWidth;
     }
 
-    int targetWidth() {
+    @Override
+    public int targetWidth() {
         return targetWidth;
     }
 
@@ -70,19 +75,20 @@ final class MappedRows {
         }
     }
 
-    /** The sum of a stored row's first and last inputs and first target (see {@link Dataset#touch}). */
-    float touch(int row) {
+    @Override
+    public float touch(int row) {
         int segment = row / rowsPerSegment;
         int within = row - segment * rowsPerSegment;
         return inputs[segment].get(within * inputWidth) + inputs[segment].get((within + 1) * inputWidth - 1)
                 + (targetWidth > 0 ? targets[segment].get(within * targetWidth) : 0);
     }
 
-    /** One stored row into x at {@code xAt} and y at {@code yAt}. */
-    void copy(int row, float[] x, int xAt, float[] y, int yAt) {
+    @Override
+    public void copy(int row, float[] x, int xAt, float[] y, int yAt, Preprocessor scaling) {
         int segment = row / rowsPerSegment;
         int within = row - segment * rowsPerSegment;
         inputs[segment].get(within * inputWidth, x, xAt, inputWidth);
         targets[segment].get(within * targetWidth, y, yAt, targetWidth);
+        if (scaling != null) scaling.applyRow(x, xAt);
     }
 }
