@@ -9,43 +9,20 @@ import dev.nnc.runtime.vector.Rows;
  * 188 MB), and a quarter of the bytes to fetch when a training step copies its shuffled
  * rows out of a data set far larger than the caches; each value becomes a float, and is
  * scaled, as it is copied, with the same arithmetic as floats scaled where they lie.
+ *
+ * @param x the inputs, row after row, each byte a value from 0 to 255
+ * @param y the targets, as floats
  */
-final class ByteRows implements StoredRows {
+record ByteRows(byte[] x, float[] y, int rows, int inputWidth, int targetWidth) implements StoredRows {
     /** Whether the rows are widened with the Vector API: its module is there, and nnc.vector is not false. */
     private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
-    private final int rows;
-    private final int inputWidth;
-    private final byte[] x;
-    private final float[] y;
-    private final int targetWidth;
-
-    ByteRows(byte[] x, float[] y, int rows, int inputWidth, int targetWidth) {
+    ByteRows {
         if ((long) rows * inputWidth > x.length || (long) rows * targetWidth > y.length) {
             throw new IllegalArgumentException(rows + " rows of " + inputWidth + " and " + targetWidth + " values in arrays of "
                     + x.length + " and " + y.length);
         }
-        this.rows = rows;
-        this.inputWidth = inputWidth;
-        this.targetWidth = targetWidth;
-        this.x = x;
-        this.y = y;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int inputWidth() {
-        return inputWidth;
-    }
-
-    @Override
-    public int targetWidth() {
-        return targetWidth;
     }
 
     @Override
