@@ -5,6 +5,7 @@ import dev.nnc.runtime.Network;
 import dev.nnc.runtime.ClaimableCrew;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.UserError;
+import dev.nnc.runtime.VectorApi;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.vector.Rows;
 import dev.nnc.runtime.weights.Preprocessor;
@@ -49,9 +50,8 @@ public final class Predictor {
      */
     private static final ClaimableCrew HELPERS = new ClaimableCrew(THREADS - 1, "nnc-batch-prediction");
 
-    /** Whether rows are prepared with the Vector API: as the models decide (the module is there, nnc.vector is not false). */
-    private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /** Whether rows are prepared with the Vector API. */
+    private static final boolean VECTOR = VectorApi.enabled();
 
     private final ModelSpec spec;
     private final Network weights;

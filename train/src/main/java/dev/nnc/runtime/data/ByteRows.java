@@ -1,5 +1,6 @@
 package dev.nnc.runtime.data;
 
+import dev.nnc.runtime.VectorApi;
 import dev.nnc.runtime.weights.Preprocessor;
 import dev.nnc.runtime.vector.Rows;
 
@@ -14,9 +15,8 @@ import dev.nnc.runtime.vector.Rows;
  * @param y the targets, as floats
  */
 record ByteRows(byte[] x, float[] y, int rows, int inputWidth, int targetWidth) implements StoredRows {
-    /** Whether the rows are widened with the Vector API: its module is there, and nnc.vector is not false. */
-    private static final boolean VECTOR = !"false".equals(System.getProperty("nnc.vector"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /** Whether the rows are widened with the Vector API. */
+    private static final boolean VECTOR = VectorApi.enabled();
 
     ByteRows {
         if ((long) rows * inputWidth > x.length || (long) rows * targetWidth > y.length) {
