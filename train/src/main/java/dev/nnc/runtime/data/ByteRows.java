@@ -29,21 +29,16 @@ record ByteRows(byte[] x, float[] y, int rows, int inputWidth, int targetWidth) 
     public void copy(int row, float[] toX, int xAt, float[] toY, int yAt, Preprocessor scaling) {
         int from = row * inputWidth;
         System.arraycopy(y, row * targetWidth, toY, yAt, targetWidth);
-        if (scaling == null || scaling.identity()) {
-            if (VECTOR) {
-                Rows.widen(x, from, toX, xAt, inputWidth);
-            } else {
-                for (int j = 0; j < inputWidth; j++) toX[xAt + j] = x[from + j] & 0xFF;
-            }
+        if (VECTOR && scaling != null) {
+            Rows.widenAndScale(x, from, scaling.shift(), scaling.scale(), toX, xAt);
             return;
         }
         if (VECTOR) {
-            Rows.widenAndScale(x, from, scaling.shift(), scaling.scale(), toX, xAt);
+            Rows.widen(x, from, toX, xAt, inputWidth);
         } else {
-            float[] shift = scaling.shift();
-            float[] scale = scaling.scale();
-            for (int j = 0; j < inputWidth; j++) toX[xAt + j] = ((x[from + j] & 0xFF) - shift[j]) * scale[j];
+            for (int j = 0; j < inputWidth; j++) toX[xAt + j] = x[from + j] & 0xFF;
         }
+        if (scaling != null) scaling.applyRow(toX, xAt);
     }
 
     @Override
