@@ -4,6 +4,7 @@ import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.weights.Preprocessor;
 import org.junit.jupiter.api.Test;
 
+import static dev.nnc.runtime.data.DatasetTest.assertSameRows;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -30,22 +31,6 @@ class ByteRowsTest {
         for (int r = 0; r < ROWS; r++) y[r] = r % 10;
         return new Twins(Dataset.stored("bytes", new ByteRows(b, y.clone(), ROWS, width, 1)),
                 new Dataset("floats", f, y, ROWS, width, 1));
-    }
-
-    private static void assertSameRows(Dataset expected, Dataset actual) {
-        int w = expected.inputWidth();
-        assertEquals(expected.rows(), actual.rows());
-        float[] ex = new float[expected.rows() * w];
-        float[] ey = new float[expected.rows()];
-        float[] ax = new float[actual.rows() * w];
-        float[] ay = new float[actual.rows()];
-        expected.copyRows(0, expected.rows(), ex, ey);
-        actual.copyRows(0, actual.rows(), ax, ay);
-        for (int i = 0; i < ex.length; i++) {
-            assertEquals(Float.floatToRawIntBits(ex[i]), Float.floatToRawIntBits(ax[i]), "value " + i + " of width " + w);
-        }
-        assertArrayEquals(ey, ay);
-        assertEquals(expected.digest(), actual.digest());
     }
 
     @Test

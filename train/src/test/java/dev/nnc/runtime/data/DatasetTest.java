@@ -17,12 +17,14 @@ class DatasetTest {
         return new Dataset("numbered", x, y, rows, 3, 1);
     }
 
-    private static void assertSameRows(Dataset expected, Dataset actual) {
+    /** The same rows: every value bit for bit (assertArrayEquals compares floats by their bits), and the same digest. */
+    static void assertSameRows(Dataset expected, Dataset actual) {
         assertEquals(expected.rows(), actual.rows());
-        float[] ex = new float[expected.rows() * 3];
-        float[] ey = new float[expected.rows()];
-        float[] ax = new float[actual.rows() * 3];
-        float[] ay = new float[actual.rows()];
+        assertEquals(expected.inputWidth(), actual.inputWidth());
+        float[] ex = new float[expected.rows() * expected.inputWidth()];
+        float[] ey = new float[expected.rows() * expected.targetWidth()];
+        float[] ax = new float[actual.rows() * actual.inputWidth()];
+        float[] ay = new float[actual.rows() * actual.targetWidth()];
         expected.copyRows(0, expected.rows(), ex, ey);
         actual.copyRows(0, actual.rows(), ax, ay);
         assertArrayEquals(ex, ax);
