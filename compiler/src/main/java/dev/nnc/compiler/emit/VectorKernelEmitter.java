@@ -262,16 +262,26 @@ public final class VectorKernelEmitter {
         }
     }
 
-    /** while (var + step <= bound) { body; var += step } where bound is pushed by {@code bound}. */
+    /**
+     * while (var + step <= bound) { body; var += step } where bound is pushed by {@code
+     * bound}, tested as {@code var < bound + 1 - step}: a loop variable against a limit
+     * that does not change, which C2 compiles as a counted loop, its range checks hoisted
+     * out and its safepoint poll moved to an outer loop. Tested on {@code var + step}, the
+     * product loops over a batch's rows (whose bound is a variable) kept both in every
+     * step: the first layer's weight gradient over 64 rows ran at 120-130 GFLOP/s by
+     * itself, against 129-136 tested so (Intel Xeon, 2026-11-29, three JVMs each, interleaved).
+     */
     private void loopWhile(int var, Runnable step, Runnable bound, Runnable body) {
         Label test = new Label();
         Label end = new Label();
         mv.visitLabel(test);
         mv.visitVarInsn(ILOAD, var);
-        step.run();
-        mv.visitInsn(IADD);
         bound.run();
-        mv.visitJumpInsn(IF_ICMPGT, end);
+        push(1);
+        mv.visitInsn(IADD);
+        step.run();
+        mv.visitInsn(ISUB);
+        mv.visitJumpInsn(IF_ICMPGE, end);
         body.run();
         mv.visitVarInsn(ILOAD, var);
         step.run();
