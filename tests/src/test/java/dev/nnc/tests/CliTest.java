@@ -113,4 +113,29 @@ class CliTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(Files.exists(jar));
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAnErrorNotACrash() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "the user's notes");
+        Cli folder = Cli.run("compile", "examples/sine/sine.nn", "-o", dir.toString());
+        assertEquals(1, folder.status(), folder.err());
+        assertTrue(folder.err().contains(dir + ": error: cannot write: it is a folder"), folder.err());
+
+        Cli underAFile = Cli.run("compile", "examples/sine/sine.nn", "-o", file.resolve("Sine.jar").toString());
+        assertEquals(1, underAFile.status(), underAFile.err());
+        assertTrue(underAFile.err().contains(file.resolve("Sine.jar") + ": error: cannot write: " + file + " is a file, not a folder"),
+                underAFile.err());
+        assertEquals("the user's notes", Files.readString(file));
+        assertFalse(folder.hasStackTrace() || underAFile.hasStackTrace());
+    }
+
+    @Test
+    void trainingIntoAFileFailsBeforeItTrains() throws IOException {
+        Path file = Files.writeString(dir.resolve("results"), "not a folder");
+        Cli r = Cli.run("train", "examples/iris/iris.nn", "--epochs", "1", "--out", file.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains(file + ": error: --out names a file, not a folder"), r.err());
+        assertFalse(r.out().contains("epoch 1/"), r.out());
+        assertEquals("not a folder", Files.readString(file));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.nnc.runtime.cli;
 
 import dev.nnc.runtime.Network;
+import dev.nnc.runtime.UserError;
 import dev.nnc.runtime.json.Json;
 import dev.nnc.runtime.spec.ModelSpec;
 import dev.nnc.runtime.train.CheckpointFile;
@@ -37,6 +38,20 @@ public final class RunFolder {
 
     Path checkpoint() {
         return dir.resolve(CheckpointFile.NAME);
+    }
+
+    /**
+     * Makes the folder if need be, before the run reads its data or trains: a --out that
+     * cannot be a folder is reported at once, not when the first checkpoint is due.
+     */
+    void prepare() {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(dir + ": error: --out names a file, not a folder");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError(dir + ": error: cannot make the folder: " + AtomicFiles.why(e));
+        }
+        if (!Files.isWritable(dir)) throw new UserError(dir + ": error: cannot write in this folder");
     }
 
     /** Deletes what {@link AtomicFiles} leaves when killed between writing and renaming: .NAME*.tmp. */

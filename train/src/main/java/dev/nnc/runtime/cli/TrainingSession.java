@@ -67,6 +67,7 @@ public final class TrainingSession {
         if (options.resume != null && options.init != null) {
             throw new UserError("error: --resume continues from the checkpoint's weights; drop --init " + options.init);
         }
+        if (folder != null && options.resume == null) folder.prepare();
         Splits data;
         Preprocessor preprocessor;
         Dataset all;
