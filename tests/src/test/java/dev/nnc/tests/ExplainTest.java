@@ -34,4 +34,11 @@ class ExplainTest {
         assertTrue(text.contains(String.format(Locale.ROOT, "In all: %,d parameters", total)), text);
         for (String part : List.of("Loss: ", "Optimizer: ", "Training: ")) assertTrue(text.contains(part), text);
     }
+
+    @org.junit.jupiter.api.Test
+    void theSummaryGivesASmallModelsMemoryInKilobytes() {
+        Cli summary = Cli.run("summary", "examples/iris/iris.nn");
+        assertEquals(0, summary.status(), summary.err());
+        assertTrue(summary.out().matches("(?s).*Memory to train: about [1-9][0-9]* KB .*"), summary.out());
+    }
 }

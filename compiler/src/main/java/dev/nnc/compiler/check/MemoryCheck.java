@@ -68,7 +68,9 @@ public final class MemoryCheck {
         for (Layer input : layer.inputs()) walk(input, seen);
     }
 
+    /** Bytes in whole KB, MB, or GB to a tenth: a small model's needs are not "0 MB". */
     public static String size(long bytes) {
+        if (bytes < 1L << 20) return String.format(Locale.ROOT, "%.0f KB", Math.max(1, bytes / 1024.0));
         return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%.0f MB", bytes / (double) (1L << 20));
     }
