@@ -13,6 +13,7 @@ import dev.nnc.compiler.loop.KernelLowering;
 import dev.nnc.compiler.loop.Loop;
 import dev.nnc.compiler.loop.VectorLoop;
 import dev.nnc.compiler.loop.VectorMatMul;
+import dev.nnc.compiler.source.CompilerBug;
 import dev.nnc.runtime.UpdateSlices;
 
 import java.util.*;
@@ -49,9 +50,10 @@ final class Backend {
         vectorKernels = scalarOnly ? null : new ArrayList<>();
         vectorLoops = scalarOnly ? null : new ArrayList<>();
         packedWeights = scalarOnly ? null : new LinkedHashMap<>();
-        List<String> names = inference.parameters().stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
+        List<Node> parameters = inference.parameters();
+        List<String> names = parameters.stream().map(n -> ((Op.Parameter) n.op()).name()).toList();
         for (int i = 0; i < names.size(); i++) {
-            Node p = inference.parameters().get(i);
+            Node p = parameters.get(i);
             buffers.put(Buffers.parameter(i), new ClassPlan.Buffer(Buffers.parameter(i), false, p.shape().size()));
             buffers.put(Buffers.gradient(i), new ClassPlan.Buffer(Buffers.gradient(i), false, p.shape().size()));
             for (int s = 0; s < optimizer.stateSlots(); s++) {
@@ -114,8 +116,12 @@ final class Backend {
      */
     private ClassPlan.InputProduct inputProduct(List<String> train, int parameters) {
         if (vectorKernels == null) return null;
+        // by name, once: a network of thousands of layers has thousands of kernels
+        java.util.Map<String, Loop.Function> byName = new java.util.HashMap<>();
+        for (Loop.Function fn : functions) byName.putIfAbsent(fn.name(), fn);
         for (String kernel : train) {
-            Loop.Function f = functions.stream().filter(fn -> fn.name().equals(kernel)).findFirst().orElseThrow();
+            Loop.Function f = byName.get(kernel);
+            CompilerBug.check(f != null, "no function for the training kernel " + kernel);
             if (f.body().size() != 1 || !(f.body().get(0) instanceof Loop.Choose choose) || choose.vector().size() != 1
                     || !(choose.vector().get(0) instanceof Loop.VectorCall call) || call.scratch() != null || !call.b().equals("x")) {
                 continue;

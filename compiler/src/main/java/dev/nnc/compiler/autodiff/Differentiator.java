@@ -121,12 +121,13 @@ public final class Differentiator {
             }
         }
         Map<Node, Node> parameterGradients = new LinkedHashMap<>();
+        Set<Node> taken = new HashSet<>();
         for (Node p : forward.parameters()) {
             boolean statistic = ((Op.Parameter) p.op()).statistic();
             Node grad = statistic ? copies.get(forward.gradients().get(p)) : gradient.get(copies.get(p));
             CompilerBug.check(grad != null, (statistic ? "running statistic without its change: " : "parameter without a gradient: ") + p);
             // each parameter's gradient has a buffer of its own, even when it equals another's
-            while (parameterGradients.containsValue(grad)) grad = g.add(new Op.Copy(), grad);
+            while (!taken.add(grad)) grad = g.add(new Op.Copy(), grad);
             parameterGradients.put(copies.get(p), grad);
         }
         return GraphVerifier.verify(g.build(copies.get(forward.output()), copies.get(forward.loss()), parameterGradients));

@@ -7,9 +7,11 @@ import dev.nnc.compiler.source.Span;
 import java.util.List;
 
 /**
- * A checked tensor expression: names resolved, arguments checked, shape inferred. A
- * name used twice is the same object, so the layers form a graph. A shape is null
- * when an error made it unknowable (the error was reported; checking goes on).
+ * A checked tensor expression: names resolved, arguments checked, shape inferred when
+ * the layer is made (a layer that keeps its input's shape holds it too, so that asking
+ * is not a walk down a chain of thousands). A name used twice is the same object, so the
+ * layers form a graph. A shape is null when an error made it unknowable (the error was
+ * reported; checking goes on).
  */
 public sealed interface Layer {
     List<Integer> shape();
@@ -50,21 +52,21 @@ public sealed interface Layer {
     }
 
     /** {@code alpha} is the slope of leaky_relu or the scale of elu, else 0. */
-    record Act(Activation activation, double alpha, Layer input, Span span) implements Layer {
-        public List<Integer> shape() {
-            return input.shape();
+    record Act(Activation activation, double alpha, Layer input, Span span, List<Integer> shape) implements Layer {
+        Act(Activation activation, double alpha, Layer input, Span span) {
+            this(activation, alpha, input, span, input.shape());
         }
     }
 
-    record Softmax(Layer input, Span span) implements Layer {
-        public List<Integer> shape() {
-            return input.shape();
+    record Softmax(Layer input, Span span, List<Integer> shape) implements Layer {
+        Softmax(Layer input, Span span) {
+            this(input, span, input.shape());
         }
     }
 
-    record Dropout(double p, Layer input, Span span) implements Layer {
-        public List<Integer> shape() {
-            return input.shape();
+    record Dropout(double p, Layer input, Span span, List<Integer> shape) implements Layer {
+        Dropout(double p, Layer input, Span span) {
+            this(p, input, span, input.shape());
         }
     }
 
@@ -85,9 +87,9 @@ public sealed interface Layer {
     }
 
     /** An image as a vector, channel by channel as PyTorch flattens, so dense weights mean the same in both. */
-    record Flatten(Layer input, Span span) implements Layer {
-        public List<Integer> shape() {
-            return List.of(input.shape().stream().reduce(1, (a, b) -> a * b));
+    record Flatten(Layer input, Span span, List<Integer> shape) implements Layer {
+        Flatten(Layer input, Span span) {
+            this(input, span, List.of(input.shape().stream().reduce(1, (a, b) -> a * b)));
         }
     }
 
@@ -98,18 +100,18 @@ public sealed interface Layer {
      * running averages keep this much of their value at each step (Keras's convention;
      * PyTorch's momentum is 1 minus it).
      */
-    record BatchNorm(Layer input, double momentum, double eps, Span span) implements Layer {
-        public List<Integer> shape() {
-            return input.shape();
+    record BatchNorm(Layer input, double momentum, double eps, Span span, List<Integer> shape) implements Layer {
+        BatchNorm(Layer input, double momentum, double eps, Span span) {
+            this(input, momentum, eps, span, input.shape());
         }
 
         public int channels() {
-            return input.shape().get(input.shape().size() - 1);
+            return shape.get(shape.size() - 1);
         }
 
         /** The values per row of each channel: an image's pixels, 1 for a vector. */
         public int pixels() {
-            return input.shape().stream().reduce(1, (a, b) -> a * b) / channels();
+            return shape.stream().reduce(1, (a, b) -> a * b) / channels();
         }
     }
 }

@@ -22,10 +22,11 @@ public final class Fusion {
     /** The kernels of a graph, in execution order; {@code roots} must be computed. */
     public static List<Kernel> kernels(Graph graph, Collection<Node> roots) {
         Set<Node> live = live(graph, roots);
+        Set<Node> rootSet = new HashSet<>(roots); // a training graph's roots are every parameter's gradient
         Map<Node, List<Node>> consumers = graph.consumers();
         Set<Node> inlined = new HashSet<>();
         for (Node n : graph.nodes()) {
-            if (live.contains(n) && !roots.contains(n) && inlinable(n, consumers, live)) inlined.add(n);
+            if (live.contains(n) && !rootSet.contains(n) && inlinable(n, consumers, live)) inlined.add(n);
         }
         // At most one matmul per kernel: a second one keeps its own buffer.
         List<Node> nodes = graph.nodes();

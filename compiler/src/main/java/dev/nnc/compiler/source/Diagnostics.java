@@ -1,18 +1,20 @@
 package dev.nnc.compiler.source;
 
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one error-reporting path of the compiler: every pass reports here and goes on,
  * so that all errors of a phase are shown together; the driver stops between phases
- * when there are any.
+ * when there are any. A message said twice about one place is kept once (in sets: a
+ * large program can have a warning on each of tens of thousands of lines).
  */
 public final class Diagnostics {
     private final SourceFile file;
-    private final List<Diagnostic> errors = new ArrayList<>();
-    private final List<Diagnostic> warnings = new ArrayList<>();
+    private final Set<Diagnostic> errors = new LinkedHashSet<>();
+    private final Set<Diagnostic> warnings = new LinkedHashSet<>();
 
     public Diagnostics(SourceFile file) {
         this.file = file;
@@ -23,14 +25,12 @@ public final class Diagnostics {
     }
 
     public void error(Span span, String message) {
-        Diagnostic d = new Diagnostic(file, span, message);
-        if (!errors.contains(d)) errors.add(d);
+        errors.add(new Diagnostic(file, span, message));
     }
 
     /** A mistake that compiles: reported, and the phase goes on. */
     public void warning(Span span, String message) {
-        Diagnostic d = new Diagnostic(file, span, message, Diagnostic.Severity.WARNING);
-        if (!warnings.contains(d)) warnings.add(d);
+        warnings.add(new Diagnostic(file, span, message, Diagnostic.Severity.WARNING));
     }
 
     /** The warnings in source order. */
@@ -47,7 +47,7 @@ public final class Diagnostics {
         return inOrder(errors);
     }
 
-    private static List<Diagnostic> inOrder(List<Diagnostic> diagnostics) {
+    private static List<Diagnostic> inOrder(Set<Diagnostic> diagnostics) {
         return diagnostics.stream()
                 .sorted(Comparator.comparingInt((Diagnostic d) -> d.span().line())
                         .thenComparingInt(d -> d.span().column()))
