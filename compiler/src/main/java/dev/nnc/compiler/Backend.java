@@ -117,7 +117,7 @@ final class Backend {
     private ClassPlan.InputProduct inputProduct(List<String> train, int parameters) {
         if (vectorKernels == null) return null;
         // by name, once: a network of thousands of layers has thousands of kernels
-        java.util.Map<String, Loop.Function> byName = new java.util.HashMap<>();
+        Map<String, Loop.Function> byName = new HashMap<>();
         for (Loop.Function fn : functions) byName.putIfAbsent(fn.name(), fn);
         for (String kernel : train) {
             Loop.Function f = byName.get(kernel);
