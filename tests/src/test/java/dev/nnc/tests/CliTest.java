@@ -138,4 +138,22 @@ class CliTest {
         assertFalse(r.out().contains("epoch 1/"), r.out());
         assertEquals("not a folder", Files.readString(file));
     }
+
+    @Test
+    void splitsThatRoundToNoRowAreSaidNotShownAsNaN() throws IOException {
+        List<String> iris = Files.readAllLines(Path.of("examples/iris/iris.csv"));
+        Path csv = Files.write(dir.resolve("one.csv"), List.of(iris.get(0), iris.get(1)));
+        Cli stopsOnValidation = Cli.run("train", "examples/iris/iris.nn", "--train", csv.toString(), "--epochs", "1");
+        assertEquals(1, stopsOnValidation.status(), stopsOnValidation.err());
+        assertTrue(stopsOnValidation.err().contains("error: the validation split (20% of 1 row) has no row, and the run stops on val_loss"),
+                stopsOnValidation.err());
+
+        Path model = Files.writeString(dir.resolve("plain.nn"), Files.readString(Path.of("examples/iris/iris.nn"))
+                .replaceAll("(?m)^\\s*early_stop.*$", ""));
+        Cli plain = Cli.run("train", model.toString(), "--train", csv.toString(), "--epochs", "1");
+        assertEquals(0, plain.status(), plain.err());
+        assertTrue(plain.out().contains("note: the test split (20% of 1 row) has no row: no test figures"), plain.out());
+        assertTrue(plain.out().contains("note: the validation split (20% of 1 row) has no row: no validation figures"), plain.out());
+        assertFalse(plain.out().contains("NaN"), plain.out());
+    }
 }

@@ -200,8 +200,12 @@ public final class TrainingSession {
         } else if (testSource != null && testSource.kind().equals("split")) {
             int[] order = splitter.permutation(all.rows());
             int testRows = (int) Math.round(all.rows() * testSource.fraction());
-            test = all.select(order, 0, testRows);
-            all = all.selectInPlace(order, testRows, all.rows());
+            if (testRows == 0) {
+                note("the test split (" + percent(testSource.fraction()) + " of " + rows(all.rows()) + ") has no row: no test figures");
+            } else {
+                test = all.select(order, 0, testRows);
+                all = all.selectInPlace(order, testRows, all.rows());
+            }
         } else if (testSource != null) {
             test = DataSources.read(spec, testSource, base, progress);
         }
@@ -209,11 +213,40 @@ public final class TrainingSession {
         if (train.validation() > 0) {
             int[] order = splitter.permutation(all.rows());
             int valRows = (int) Math.round(all.rows() * train.validation());
-            validation = all.select(order, 0, valRows);
-            all = all.selectInPlace(order, valRows, all.rows()); // the rows this run read are its own
+            if (valRows == 0) {
+                String none = "the validation split (" + percent(train.validation()) + " of " + rows(all.rows()) + ") has no row";
+                String monitored = monitoredValidationMetric(train);
+                if (monitored != null) throw new UserError("error: " + none + ", and the run stops on " + monitored
+                        + ": give more data or a larger validation fraction");
+                note(none + ": no validation figures");
+            } else {
+                validation = all.select(order, 0, valRows);
+                all = all.selectInPlace(order, valRows, all.rows()); // the rows this run read are its own
+            }
         }
         if (all.rows() == 0) throw new UserError("error: no training rows are left after the test and validation splits");
         return new Splits(all, validation, test, trainSource, dataBase);
+    }
+
+    /** The validation metric that early stopping or an until condition watches, or null. */
+    private static String monitoredValidationMetric(TrainSpec train) {
+        if (train.earlyStop() != null && train.earlyStop().monitor().startsWith("val_")) return train.earlyStop().monitor();
+        if (train.until() != null && train.until().metric().startsWith("val_")) return train.until().metric();
+        return null;
+    }
+
+    private void note(String message) {
+        if (options.quiet) return;
+        out.println("note: " + message);
+        out.flush();
+    }
+
+    private static String percent(double fraction) {
+        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    private static String rows(int n) {
+        return n + (n == 1 ? " row" : " rows");
     }
 
     /** The last lines of a run: "final:" and every metric, then a line per hint (the metrics' "hints"). */
