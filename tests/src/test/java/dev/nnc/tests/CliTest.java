@@ -76,6 +76,14 @@ class CliTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsAnErrorThatSaysSo() throws IOException {
+        Path file = Files.write(dir.resolve("latin1.nn"), new byte[]{'m', 'o', 'd', 'e', 'l', ' ', (byte) 0xE9});
+        Cli r = Cli.run("check", file.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(file + ": error: cannot read: not UTF-8 text; save the file as UTF-8"), r.err());
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertEquals(2, Cli.run("train", "examples/xor/xor.nn", "--epocs", "3").status());
         assertEquals(2, Cli.run("frobnicate").status());

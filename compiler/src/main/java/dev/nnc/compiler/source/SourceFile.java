@@ -27,8 +27,13 @@ public final class SourceFile {
         this.lineStarts = lineStarts(text);
     }
 
+    /** The file's text, which must be UTF-8 (an IOException that says so otherwise). */
     public static SourceFile read(Path path) throws IOException {
-        return new SourceFile(path.toString(), path, Files.readString(path, StandardCharsets.UTF_8));
+        try {
+            return new SourceFile(path.toString(), path, Files.readString(path, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("not UTF-8 text; save the file as UTF-8", e);
+        }
     }
 
     public static SourceFile of(String displayName, String text) {
