@@ -115,6 +115,15 @@ class CliTest {
     }
 
     @Test
+    void aPackageOfTheJdkIsAUsageError() {
+        for (String jdk : List.of("java.util", "java.mine", "javax.swing")) {
+            Cli r = Cli.run("compile", "examples/sine/sine.nn", "--package", jdk, "-o", dir.resolve("Sine.jar").toString());
+            assertEquals(2, r.status(), r.err());
+            assertTrue(r.err().contains("--package: " + jdk + " belongs to the JDK"), r.err());
+        }
+    }
+
+    @Test
     void compileWritesAJarNamedAfterTheModel() {
         Path jar = dir.resolve("Sine.jar");
         Cli r = Cli.run("compile", "examples/sine/sine.nn", "-o", jar.toString());
