@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The compiler driver: parse and check, lower to the tensor graph, make the loss
@@ -36,6 +37,16 @@ public final class Compiler {
 
     /** The package of the model classes when the caller names none. */
     public static final String DEFAULT_PACKAGE = "nnc.models";
+
+    /**
+     * Who owns a package that a model's classes cannot join, or empty: the JDK's
+     * {@code java} packages, or a package of a JDK module (the typed class would not compile there).
+     */
+    public static Optional<String> jdkPackageOwner(String name) {
+        if (name.equals("java") || name.startsWith("java.")) return Optional.of("the JDK (java.*)");
+        return ModuleLayer.boot().modules().stream().filter(m -> m.getPackages().contains(name))
+                .map(m -> "the JDK's module " + m.getName()).findFirst();
+    }
 
     private Compiler() {}
 

@@ -59,6 +59,10 @@ final class ModelSource {
         if (!SourceVersion.isName(name)) {
             throw new UserError(file + ": error: the folder " + folder + " does not name a Java package ('" + name + "')");
         }
+        Compiler.jdkPackageOwner(name).ifPresent(owner -> {
+            throw new UserError(file + ": error: the folder " + folder + " names the package " + name + ", which belongs to " + owner
+                    + "; move the file to a folder of your own package");
+        });
         return name;
     }
 

@@ -121,4 +121,14 @@ class CompileMojoTest {
         assertThrows(MojoFailureException.class, () -> mojo().execute());
         assertEquals(List.of(nn.resolve("iris.safetensors") + ": error: these weights are for model Sine, not Iris"), errors);
     }
+
+    @Test
+    void aFolderThatNamesAJdkPackageFailsTheBuild() throws Exception {
+        Path jdk = Files.createDirectories(project.resolve("src/main/nn/java/util"));
+        Files.copy(IRIS, jdk.resolve("iris.nn"));
+        assertThrows(MojoFailureException.class, () -> mojo().execute());
+        assertTrue(errors.stream().anyMatch(e -> e.equals(jdk.resolve("iris.nn") + ": error: the folder java" + java.io.File.separator
+                + "util names the package java.util, which belongs to the JDK (java.*); move the file to a folder of your own package")),
+                errors.toString());
+    }
 }

@@ -30,7 +30,7 @@ final class CompileCommand extends FileCommand implements Callable<Integer> {
         if (!SourceVersion.isName(packageName)) {
             throw new ParameterException(spec.commandLine(), "--package: '" + packageName + "' is not a Java package name");
         }
-        jdkPackage(packageName).ifPresent(owner -> {
+        Compiler.jdkPackageOwner(packageName).ifPresent(owner -> {
             throw new ParameterException(spec.commandLine(), "--package: " + packageName + " belongs to " + owner
                     + "; name a package of your own, e.g. com.example.models");
         });
@@ -40,12 +40,5 @@ final class CompileCommand extends FileCommand implements Callable<Integer> {
         out().println("wrote " + jar + " (" + bundle.model().typedClassName()
                 + (weights != null ? ", with its weights" : "") + ")");
         return 0;
-    }
-
-    /** Who owns a package that no class of ours may join: the JDK's "java" packages, or a package of a JDK module. */
-    private static java.util.Optional<String> jdkPackage(String name) {
-        if (name.equals("java") || name.startsWith("java.")) return java.util.Optional.of("the JDK (java.*)");
-        return ModuleLayer.boot().modules().stream().filter(m -> m.getPackages().contains(name))
-                .map(m -> "the JDK's module " + m.getName()).findFirst();
     }
 }
