@@ -125,6 +125,20 @@ class TypedModelTest {
     }
 
     @Test
+    void aModelNamedLikeATypeItsClassUsesStillCompiles() throws Throwable {
+        for (String name : List.of("Classifier", "Predictor", "Path", "InputStream")) {
+            Path model = Files.writeString(dir.resolve(name + ".nn"),
+                    Files.readString(Path.of("examples/iris/iris.nn")).replace("model Iris", "model " + name));
+            Path out = dir.resolve(name + "-run");
+            assertEquals(0, Cli.run("train", model.toString(), "--train", "examples/iris/iris.csv", "--epochs", "1",
+                    "--out", out.toString(), "--quiet").status());
+            Class<?> typed = compiledClass(model.toString(), "org.example.named", null, "org.example.named." + name);
+            Classifier classifier = (Classifier) load(typed, out.resolve("weights.safetensors"));
+            assertEquals(3, classifier.predict(5.1f, 3.5f, 1.4f, 0.2f).probabilities().length, name);
+        }
+    }
+
+    @Test
     void regressionAndStreams() throws Throwable {
         Class<?> sine = compiledClass("examples/sine/sine.nn", "nnc.models", null, "nnc.models.Sine");
         Regressor model = (Regressor) load(sine, new ByteArrayInputStream(Files.readAllBytes(sineWeights)));
