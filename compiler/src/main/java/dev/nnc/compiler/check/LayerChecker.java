@@ -25,6 +25,9 @@ final class LayerChecker {
     private final Map<String, Layer> resolved = new HashMap<>();
     private final Set<String> resolving = new LinkedHashSet<>();
     private final Set<String> failed = new HashSet<>();
+    /** The names each definition's expression refers to. */
+    private final Map<String, Set<String>> references = new HashMap<>();
+    private final Deque<String> defining = new ArrayDeque<>();
 
     LayerChecker(Diagnostics diagnostics, ArgumentChecker arguments, Layer.Input input, String targetName,
                  Map<String, TensorMember> definitions) {
@@ -35,13 +38,26 @@ final class LayerChecker {
         this.definitions = definitions;
     }
 
+    /** The defined names that {@code name}'s expression reads, directly or through others, and {@code name} itself. */
+    Set<String> namesRead(String name) {
+        Set<String> read = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(name));
+        while (!pending.isEmpty()) {
+            String next = pending.pop();
+            if (read.add(next)) pending.addAll(references.getOrDefault(next, Set.of()));
+        }
+        return read;
+    }
+
     /** The layer a defined name stands for, or empty when it has errors (reported). */
     Optional<Layer> definition(String name) {
         if (resolved.containsKey(name)) return Optional.of(resolved.get(name));
         if (failed.contains(name)) return Optional.empty();
         TensorMember member = definitions.get(name);
         resolving.add(name);
+        defining.push(name);
         Optional<Layer> layer = tensor(member.value());
+        defining.pop();
         resolving.remove(name);
         layer.ifPresentOrElse(l -> resolved.put(name, l), () -> failed.add(name));
         return layer;
@@ -82,6 +98,7 @@ final class LayerChecker {
         String name = c.name().text();
         if (name.equals(input.name())) return Optional.of(input);
         if (definitions.containsKey(name)) {
+            if (!defining.isEmpty()) references.computeIfAbsent(defining.peek(), k -> new HashSet<>()).add(name);
             if (resolving.contains(name)) {
                 diagnostics.error(c.span(), "'" + name + "' is defined in terms of itself");
                 return Optional.empty();

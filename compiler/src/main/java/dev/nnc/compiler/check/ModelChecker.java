@@ -104,6 +104,7 @@ public final class ModelChecker {
                 Optional<Layer> layer = layers.definition(name);
                 if (output != null && name.equals(output.name().text())) outputLayer = layer;
             }
+            if (outputLayer.isPresent()) warnUnused(definitions, layers, output.name().text());
         }
 
         TensorMember outputMember = output;
@@ -130,6 +131,18 @@ public final class ModelChecker {
         return Optional.of(new CheckedModel(model.name().text(), input.orElseThrow(), preprocessing,
                 t.name(), t.kind(), t.shape(), t.classNames(), outputLayer.orElseThrow(), output.name().text(),
                 loss.orElseThrow(), optimizer.orElseThrow(), penalty, trainSpec, dataSpec));
+    }
+
+    /** A named tensor that the output does not read is a slip (a layer left out of the chain), and trains nothing. */
+    private void warnUnused(Map<String, TensorMember> definitions, LayerChecker layers, String outputName) {
+        Set<String> read = layers.namesRead(outputName);
+        for (TensorMember m : definitions.values()) {
+            String name = m.name().text();
+            if (!read.contains(name)) {
+                diagnostics.warning(m.name().span(), "'" + name + "' is never used: the output '" + outputName
+                        + "' does not read it; use it, or remove it");
+            }
+        }
     }
 
     private boolean declare(Map<String, Span> names, Ident name) {
