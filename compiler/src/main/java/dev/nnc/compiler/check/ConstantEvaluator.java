@@ -48,16 +48,21 @@ final class ConstantEvaluator {
     OptionalDouble integer(Expr expr) {
         OptionalDouble v = number(expr);
         if (v.isPresent() && v.getAsDouble() != Math.rint(v.getAsDouble())) {
-            diagnostics.error(expr.span(), "expected a whole number, got " + Signatures.format(v.getAsDouble()));
+            diagnostics.error(expr.span(), "expected a whole number, got " + written(expr, v.getAsDouble()));
             return OptionalDouble.empty();
         }
         // never clamped: (int) 1e20 would quietly become 2,147,483,647
         if (v.isPresent() && Math.abs(v.getAsDouble()) > Integer.MAX_VALUE) {
             diagnostics.error(expr.span(), "expected a whole number of at most 2,147,483,647 in size, got "
-                    + Signatures.format(v.getAsDouble()));
+                    + written(expr, v.getAsDouble()));
             return OptionalDouble.empty();
         }
         return v;
+    }
+
+    /** A value as the source wrote it when it is a literal (99999999999999999999, not 1.0E20). */
+    private static String written(Expr expr, double value) {
+        return expr instanceof Num n && !n.percent() ? n.text() : Signatures.format(value);
     }
 
     static String describe(Expr expr) {
