@@ -27,7 +27,8 @@ final class LayerChecker {
     private final Set<String> failed = new HashSet<>();
     /** The names each definition's expression refers to. */
     private final Map<String, Set<String>> references = new HashMap<>();
-    private final Deque<String> defining = new ArrayDeque<>();
+    /** The definition whose expression is being checked (the innermost of {@link #resolving}), or null. */
+    private String defining;
 
     LayerChecker(Diagnostics diagnostics, ArgumentChecker arguments, Layer.Input input, String targetName,
                  Map<String, TensorMember> definitions) {
@@ -55,9 +56,10 @@ final class LayerChecker {
         if (failed.contains(name)) return Optional.empty();
         TensorMember member = definitions.get(name);
         resolving.add(name);
-        defining.push(name);
+        String outer = defining;
+        defining = name;
         Optional<Layer> layer = tensor(member.value());
-        defining.pop();
+        defining = outer;
         resolving.remove(name);
         layer.ifPresentOrElse(l -> resolved.put(name, l), () -> failed.add(name));
         return layer;
@@ -98,7 +100,7 @@ final class LayerChecker {
         String name = c.name().text();
         if (name.equals(input.name())) return Optional.of(input);
         if (definitions.containsKey(name)) {
-            if (!defining.isEmpty()) references.computeIfAbsent(defining.peek(), k -> new HashSet<>()).add(name);
+            if (defining != null) references.computeIfAbsent(defining, k -> new HashSet<>()).add(name);
             if (resolving.contains(name)) {
                 diagnostics.error(c.span(), "'" + name + "' is defined in terms of itself");
                 return Optional.empty();

@@ -30,8 +30,8 @@ public final class AtomicFiles {
     /**
      * The same for contents too large to hold in one array. Where the file cannot be
      * written (a folder by its name, a parent that is a file, no permission), a
-     * {@link UserError} that names it and says why; an {@code IOException} only from the
-     * contents' writing itself.
+     * {@link UserError} that names it and says why; an {@code IOException} only from
+     * writing the contents or renaming the finished file.
      */
     public static void write(Path file, Contents contents) throws IOException {
         Path dir = folderFor(file);

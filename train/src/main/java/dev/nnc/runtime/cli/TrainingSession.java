@@ -242,7 +242,7 @@ public final class TrainingSession {
     }
 
     private static String percent(double fraction) {
-        return new java.math.BigDecimal(fraction * 100).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString() + "%";
+        return RunHints.number(fraction * 100) + "%";
     }
 
     private static String rows(int n) {

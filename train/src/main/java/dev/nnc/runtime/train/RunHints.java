@@ -83,7 +83,8 @@ public final class RunHints {
         return java.util.Optional.empty();
     }
 
-    private static String number(double v) {
+    /** A number to three significant digits, without trailing zeros: 0.05, 20, 33.3. */
+    public static String number(double v) {
         return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 }
